@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/leadbridge.duckdb
+PORT ?= 8501
+
+.PHONY: run test setup lint import-sample bench bench-quick clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/activate
+
+setup: $(BIN)/activate
+
+# Load the sample company on first run, then open the dashboard.
+run: setup
+	@if [ ! -f "$(DB)" ]; then $(BIN)/leadbridge import sample_data/ --db "$(DB)"; fi
+	LEADBRIDGE_DB="$(DB)" $(BIN)/streamlit run dashboard.py --server.port $(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+import-sample: setup
+	$(BIN)/leadbridge import sample_data/ --db "$(DB)"
+
+clean:
+	rm -rf $(VENV) data test-artifacts .pytest_cache .ruff_cache

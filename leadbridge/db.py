@@ -1,0 +1,193 @@
+"""The database: the one place that opens DuckDB, creates the schema and runs SQL files."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from leadbridge import contract
+
+DEFAULT_DB = Path("data") / "leadbridge.duckdb"
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+# Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
+SCHEMA_VERSION = 1
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_SLOT_TOKENS = re.compile(r"[a-z_][a-z0-9_]*|::|[.,=]|\s+")
+_TEMPLATE = re.compile(r"\{([a-z_]+)\}")
+
+
+class DatabaseError(Exception):
+    """A problem with the database file itself (locked, newer schema, unreadable)."""
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $LEADBRIDGE_DB, else data/leadbridge.duckdb."""
+    chosen = path or os.environ.get("LEADBRIDGE_DB") or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def data_dir(path: str | os.PathLike | None = None) -> Path:
+    """The folder that holds the database; DuckDB may read and write only below it."""
+    return db_path(path).parent
+
+
+def upload_dir(path: str | os.PathLike | None = None) -> Path:
+    """Where the dashboard keeps uploaded exports."""
+    return data_dir(path) / "uploads"
+
+
+def staging_dir(path: str | os.PathLike | None = None) -> Path:
+    """Where the importer links or transcodes files so that DuckDB can read them."""
+    return data_dir(path) / "tmp"
+
+
+def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the database, lock it to its own folders, and bring its schema up to date.
+
+    DuckDB may then read and write only below the database's folder (uploads and staging
+    included), never downloads extensions, and the settings cannot be changed afterwards. Use
+    ``con.cursor()`` per query and per thread.
+    """
+    file = db_path(path)
+    for folder in (file.parent, upload_dir(file), staging_dir(file)):
+        folder.mkdir(parents=True, exist_ok=True)
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    try:
+        con = duckdb.connect(str(file), config=config)
+    except duckdb.IOException as exc:
+        raise DatabaseError(
+            f"{file}: cannot open the database ({exc}). If another LeadBridge process (the "
+            "dashboard or an import) has it open, stop it or import through the dashboard's Data page."
+        ) from exc
+    if not _setting(con, "lock_configuration"):
+        root = str(file.parent) + os.sep
+        con.execute("set allowed_directories = $dirs", {"dirs": [root]})
+        con.execute("set temp_directory = $dir", {"dir": str(staging_dir(file))})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+    ensure_schema(con)
+    return con
+
+
+def _setting(con: duckdb.DuckDBPyConnection, name: str):
+    return con.execute("select current_setting($name)", {"name": name}).fetchone()[0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version stored in the database (0 for a new file)."""
+    has_meta = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The schema files, numbered, in order."""
+    found = []
+    for file in sorted((QUERIES_DIR / "schema").glob("[0-9][0-9][0-9]_*.sql")):
+        found.append((int(file.name[:3]), file))
+    return found
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the migrations the file lacks, then refresh the macros and the contract's word maps."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"the database has schema version {current}, newer than this LeadBridge "
+            f"({SCHEMA_VERSION}): upgrade LeadBridge to open it"
+        )
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        for number, file in migrations():
+            if number > current:
+                for statement in split_statements(file.read_text()):
+                    cur.execute(statement)
+                cur.execute(
+                    "insert or replace into meta values ('schema_version', $v)", {"v": str(number)}
+                )
+        cur.execute("insert or ignore into meta values ('data_version', '0')")
+        for statement in split_statements(load_sql("schema/macros")):
+            cur.execute(statement)
+        _sync_words(cur, "status_words", contract.STATUS_WORDS)
+        _sync_words(cur, "lead_type_words", contract.LEAD_TYPE_WORDS)
+        cur.execute("commit")
+    except Exception:
+        cur.execute("rollback")
+        raise
+
+
+def _sync_words(cur: duckdb.DuckDBPyConnection, table: str, words: dict) -> None:
+    keys, values = contract.word_map(words)
+    cur.execute(render("delete from {table}", table=table))
+    cur.execute(
+        render("insert into {table} select unnest($keys), unnest($values)", table=table),
+        {"keys": keys, "values": values},
+    )
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that grows with every import: cache keys include it so results never go stale."""
+    row = con.cursor().execute("select value from meta where key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+@cache
+def load_sql(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    file = (QUERIES_DIR / f"{name}.sql").resolve()
+    if QUERIES_DIR not in file.parents:
+        raise ValueError(f"query name {name!r} is outside queries/")
+    return file.read_text()
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a SQL file into statements at each ';' that ends a line."""
+    parts = re.split(r";[ \t]*(?:--[^\n]*)?\n", sql + "\n")
+    return [p.strip() for p in parts if _strip_comments(p).strip()]
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+
+
+def render(template: str, **identifiers: str) -> str:
+    """Fill {name} slots of a SQL template with identifier lists built by our own code.
+
+    A slot may hold only lowercase names, dots, commas, '=', '::' and spaces (so column lists,
+    `a as b`, `s.k = t.k and ...`, `null::varchar`): no quote, digit-led word or literal can pass,
+    so no value from a file can reach SQL text through here. Values go in as $parameters.
+    """
+    for name, text in identifiers.items():
+        if _SLOT_TOKENS.sub("", str(text)):
+            raise ValueError(f"{name}={text!r} holds more than identifiers")
+    return _TEMPLATE.sub(lambda m: str(identifiers[m.group(1)]), template)
+
+
+def bind(sql: str, params: dict) -> dict:
+    """The subset of params that a statement names (DuckDB refuses unused named parameters)."""
+    names = set(_PARAM.findall(sql))
+    missing = names - params.keys()
+    if missing:
+        raise KeyError(f"SQL needs parameters {sorted(missing)}")
+    return {k: params[k] for k in names}
+
+
+def run_script(cur: duckdb.DuckDBPyConnection, name: str, params: dict | None = None,
+               **identifiers: str) -> None:
+    """Run every statement of queries/<name>.sql on one cursor, binding the params each names."""
+    sql = load_sql(name)
+    if identifiers:
+        sql = render(sql, **identifiers)
+    for statement in split_statements(sql):
+        cur.execute(statement, bind(statement, params or {}))
