@@ -1,0 +1,150 @@
+"""The `leadbridge` command line: import exports, list rejects and data quality, make sample data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# A terminal shows the first rejects of a file; the rest go to `leadbridge rejects --out`.
+MAX_REJECTS_SHOWN = 20
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE",
+                        help="database file (default: $LEADBRIDGE_DB or data/leadbridge.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leadbridge",
+        description="LeadBridge: what technician-generated sales leads bring, from your exports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="import export files or folders into the database",
+                         description="Import files (CSV, Excel, Parquet) or folders (their files in "
+                         "name order). Exit 0 when every file was imported (rejected rows allowed), 1 "
+                         "when a file was refused or --strict met a rejected row.")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    _db_option(imp)
+    imp.add_argument("--table", choices=["techs", "leads", "outcomes", "payouts", "jobs", "attendance"],
+                     help="the table the files hold, when their names and headers do not tell")
+    imp.add_argument("--date-order", choices=["MDY", "DMY", "YMD"],
+                     help="order of slashed dates like 03/04/2026 when the file cannot tell")
+    imp.add_argument("--decimal-comma", action="store_true", default=None,
+                     help="amounts use a decimal comma (1.234,50)")
+    imp.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
+    imp.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
+    imp.add_argument("--format", choices=["text", "json"], default="text",
+                     help="text: one line per file; json: one JSON object per file")
+
+    rej = sub.add_parser("rejects", help="write rejected rows to a CSV file")
+    _db_option(rej)
+    rej.add_argument("--import", dest="import_id", type=int, metavar="ID",
+                     help="only this import's rejects (see `leadbridge history`)")
+    rej.add_argument("--out", required=True, metavar="FILE.csv")
+
+    his = sub.add_parser("history", help="list past imports with their counts")
+    _db_option(his)
+
+    qua = sub.add_parser("quality", help="print the data-quality report")
+    _db_option(qua)
+
+    sam = sub.add_parser("sample", help="write a synthetic company's exports")
+    sam.add_argument("--out", required=True, metavar="DIR")
+    sam.add_argument("--techs", type=int, default=40)
+    sam.add_argument("--months", type=int, default=24)
+    sam.add_argument("--seed", type=int, default=None, help="random seed (default 7, as sample_data/)")
+    sam.add_argument("--end-month", default="2026-10", metavar="YYYY-MM")
+    sam.add_argument("--clean", action="store_true", help="no planned bad rows")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {
+        "import": cmd_import,
+        "rejects": cmd_rejects,
+        "history": cmd_history,
+        "quality": cmd_quality,
+        "sample": cmd_sample,
+    }[args.command]
+    from leadbridge.db import DatabaseError
+
+    try:
+        return handler(args)
+    except DatabaseError as exc:
+        print(f"leadbridge: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def cmd_import(args) -> int:
+    from leadbridge import db, importer
+
+    files = importer.expand_paths(args.paths)
+    if not files:
+        print("leadbridge import: no importable files (.csv, .txt, .tsv, .xlsx, .xls, .parquet) "
+              f"in {' '.join(args.paths)}", file=sys.stderr)
+        return EXIT_FAILED
+    con = db.connect(args.db)
+    failed = False
+    for file in files:
+        result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
+                                      decimal_comma=args.decimal_comma, dry_run=args.dry_run)
+        failed |= not result.ok or (args.strict and result.rejected > 0)
+        if args.format == "json":
+            print(json.dumps(result.summary()), flush=True)
+            continue
+        print(importer.describe(result), flush=True)
+        if result.rejected:
+            frame = importer.list_rejects(con, result.import_id) if not args.dry_run else None
+            if frame is not None:
+                for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
+                    value = "(empty)" if row.value is None or row.value != row.value else repr(row.value)
+                    print(f"  rejected row {row.row}: {row.column} = {value}: {row.reason}")
+                if len(frame) > MAX_REJECTS_SHOWN:
+                    print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more: leadbridge rejects "
+                          f"--import {result.import_id} --out rejects.csv")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_rejects(args) -> int:
+    from leadbridge import db, importer
+
+    con = db.connect(args.db)
+    count = importer.write_rejects_csv(con, args.out, args.import_id)
+    print(f"{count} rejected value(s) written to {args.out}")
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    from leadbridge import db, importer
+
+    frame = importer.import_history(db.connect(args.db))
+    print(frame.drop(columns=["sha256"]).to_string(index=False) if len(frame) else "No imports yet.")
+    return EXIT_OK
+
+
+def cmd_quality(args) -> int:
+    from leadbridge import db, quality
+
+    print(quality.format_report(quality.quality_report(db.connect(args.db))))
+    return EXIT_OK
+
+
+def cmd_sample(args) -> int:
+    from leadbridge import sample
+
+    seed = sample.DEFAULT_SEED if args.seed is None else args.seed
+    written = sample.generate(Path(args.out), techs=args.techs, months=args.months, seed=seed,
+                              end_month=args.end_month, bad_rows=not args.clean)
+    for table, path in written.items():
+        print(f"{table}: {path}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

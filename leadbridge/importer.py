@@ -1,0 +1,532 @@
+"""Import exports into the canonical tables: read, detect, parse and upsert, one transaction per file.
+
+Every value is read as text and parsed by the SQL macros in queries/schema/macros.sql; the
+per-table rules live in queries/import/parse_<table>.sql and the upsert in queries/import/*.sql.
+Python only decides what the file is (format, encoding, delimiter, table, columns); it never
+loops over rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from leadbridge import contract, db
+
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".psv", ".tab", ".dat"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+# Bytes read at a time while hashing, checking or transcoding: large enough to run at disk speed,
+# small enough that a multi-gigabyte export never sits in memory.
+CHUNK = 8 * 1024 * 1024
+# How much of a text file is looked at for NUL bytes (a binary file or UTF-16 without a BOM).
+SNIFF_BYTES = 64 * 1024
+
+
+class ImportRefused(Exception):
+    """A file that cannot be imported at all; the database is unchanged. The message says the fix."""
+
+    def __init__(self, file: str, problem: str):
+        super().__init__(f"{file}: {problem}")
+        self.file = file
+        self.problem = problem
+
+
+@dataclass
+class ImportResult:
+    """What became of one file: the accounting identity read = inserted + ... + rejected holds."""
+
+    file: str
+    table: str | None = None
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    superseded: int = 0
+    rejected: int = 0
+    error: str | None = None
+    import_id: int | None = None
+    sha256: str | None = None
+    file_format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    date_order: str | None = None
+    decimal_comma: bool | None = None
+    headers: list[str] = field(default_factory=list)
+    matched: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def summary(self) -> dict:
+        """The per-file JSON object of `leadbridge import --format json`."""
+        keys = ("file", "table", "read", "inserted", "updated", "unchanged", "superseded", "rejected")
+        out = {k: getattr(self, k) for k in keys}
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Staged:
+    path: Path
+    file_format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    temporary: bool = False
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def expand_paths(paths: list[str | os.PathLike]) -> list[Path]:
+    """Files as given, folders expanded to their importable files in name order."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            suffixes = TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
+            files.extend(sorted(p for p in path.iterdir()
+                                if p.is_file() and p.suffix.lower() in suffixes))
+        else:
+            files.append(path)
+    return files
+
+
+def import_paths(con: duckdb.DuckDBPyConnection, paths: list[str | os.PathLike], **options) -> list[ImportResult]:
+    """Import files and folders (a folder's files in name order); a refused file does not stop the rest."""
+    return [import_file(con, path, **options) for path in expand_paths(paths)]
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike,
+    *,
+    table: str | None = None,
+    date_order: str | None = None,
+    decimal_comma: bool | None = None,
+    display_name: str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import one file in one transaction; a refused file comes back with `error` set.
+
+    `dry_run` does all the work and rolls it back: the Data page's preview of what an import
+    would do. `display_name` is the name users know the file by (an upload's original name).
+    """
+    path = Path(path)
+    name = display_name or path.name
+    result = ImportResult(file=name, dry_run=dry_run)
+    try:
+        _import(con, path, name, result, table, date_order, decimal_comma, dry_run)
+    except ImportRefused as exc:
+        result.error = exc.problem
+    return result
+
+
+def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
+    if table is not None and table not in contract.TABLES:
+        raise ImportRefused(name, f"unknown table {table!r}: use one of {', '.join(contract.TABLES)}")
+    if date_order is not None and date_order not in contract.DATE_ORDERS:
+        raise ImportRefused(name, f"unknown date order {date_order!r}: use MDY, DMY or YMD")
+    if not path.is_file():
+        raise ImportRefused(name, "no such file: check the path")
+    if path.stat().st_size == 0:
+        raise ImportRefused(name, "the file is empty: export it again with a header row and data rows")
+    result.sha256 = file_sha256(path)
+    staged = _stage(con, path, name)
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        try:
+            headers = _read_raw(cur, staged, name)
+        except duckdb.Error as exc:
+            raise ImportRefused(name, _explain_duckdb_error(exc)) from exc
+        result.file_format, result.encoding = staged.file_format, staged.encoding
+        result.delimiter = DELIMITER_NAMES.get(staged.delimiter or "", staged.delimiter)
+        result.headers = headers
+        spec = _choose_table(name, headers, table)
+        result.table = spec.name
+        mapping, ignored = contract.match_headers(spec, headers)
+        missing = [c for c in spec.required if c not in mapping]
+        if missing:
+            found = ", ".join(f'"{h}"' for h in headers if h) or "none"
+            wanted = "; ".join(
+                f"{c} (e.g. {', '.join(repr(a) for a in spec.column(c).aliases[:3])})" for c in missing)
+            raise ImportRefused(
+                name, f"missing required column(s) for {spec.name}: {wanted}. Headers found: {found}. "
+                "Rename the column in the file, or pick the right table.")
+        result.matched = {col: headers[pos] for col, pos in mapping.items()}
+        result.ignored = [h for h in ignored if h]
+        _project(cur, spec, mapping, len(headers))
+        rows = cur.execute("select count(*) from stg").fetchone()[0]
+        if rows == 0:
+            raise ImportRefused(name, "the file has a header row but no data rows: nothing to import")
+        result.date_order, result.decimal_comma = _detect_formats(cur, spec, name, date_order,
+                                                                  decimal_comma)
+        import_id = cur.execute("select nextval('import_id_seq')").fetchone()[0]
+        params = {
+            "import_id": import_id,
+            "date_order": result.date_order,
+            "decimal_comma": result.decimal_comma,
+            "excel": staged.file_format == "excel",
+            "true_words": list(contract.TRUE_WORDS),
+            "false_words": list(contract.FALSE_WORDS),
+            "accepted_statuses": contract.accepted_status_words(),
+            "now": datetime.now(),
+            "header_columns": list(result.matched),
+            "header_names": list(result.matched.values()),
+        }
+        db.run_script(cur, f"import/parse_{spec.name}", params)
+        _merge(cur, spec, params)
+        counts = cur.execute(
+            """
+            select
+                (select count(*) from parsed) as rows_read,
+                (select count(*) from incoming where action = 'inserted') as inserted,
+                (select count(*) from incoming where action = 'updated') as updated,
+                (select count(*) from incoming where action = 'unchanged') as unchanged,
+                (select count(*) from valid where key_rank > 1) as superseded,
+                (select count(*) from parsed where len(problems) > 0) as rejected
+            """
+        ).fetchone()
+        (result.read, result.inserted, result.updated, result.unchanged, result.superseded,
+         result.rejected) = counts
+        result.import_id = import_id
+        db.run_script(cur, "import/record", {
+            **params,
+            "file_name": name,
+            "sha256": result.sha256,
+            "table_name": spec.name,
+            "file_format": result.file_format,
+            "encoding": result.encoding,
+            "delimiter": result.delimiter,
+            "headers": headers,
+            "ignored": result.ignored,
+        })
+        if result.read != sum(counts[1:]):
+            raise RuntimeError(f"accounting does not add up for {name}: {counts}")
+        cur.execute("rollback" if dry_run else "commit")
+    except ImportRefused:
+        cur.execute("rollback")
+        raise
+    except BaseException:
+        cur.execute("rollback")
+        raise
+    finally:
+        cur.close()
+        if staged.temporary:
+            staged.path.unlink(missing_ok=True)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _file_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return "excel"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"PAR1"):
+        return "parquet"
+    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"\xd0\xcf\x11\xe0"):
+        return "excel"
+    return "csv"
+
+
+def _detect_encoding(path: Path, name: str) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise ImportRefused(
+            name, "this is not a text table (it contains NUL bytes; a binary file, or UTF-16 "
+            "without a byte-order mark): save it as CSV UTF-8, Excel or Parquet")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                chunk.decode("cp1252")
+        return "windows-1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _staging_file(con, suffix: str) -> Path:
+    folder = db.staging_dir(_db_file(con))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"import-{uuid.uuid4().hex}{suffix}"
+
+
+def _db_file(con) -> Path:
+    return Path(con.execute("select path from duckdb_databases() where database_name = current_database()")
+                .fetchone()[0])
+
+
+def _stage(con, path: Path, name: str) -> _Staged:
+    """Put the file where DuckDB may read it: as is inside the data folder, else linked or copied
+    (transcoded to UTF-8 when it is in another encoding)."""
+    fmt = _file_format(path)
+    if fmt == "excel":
+        return _Staged(path, fmt)
+    inside = db.data_dir(_db_file(con)) in path.resolve().parents
+    if fmt == "parquet":
+        if inside:
+            return _Staged(path, fmt)
+        target = _staging_file(con, ".parquet")
+        _link_or_copy(path, target)
+        return _Staged(target, fmt, temporary=True)
+    encoding = _detect_encoding(path, name)
+    if encoding in ("utf-8", "utf-8-sig"):
+        if inside:
+            staged = _Staged(path, fmt, encoding)
+        else:
+            target = _staging_file(con, ".csv")
+            _link_or_copy(path, target)
+            staged = _Staged(target, fmt, encoding, temporary=True)
+    else:
+        target = _staging_file(con, ".csv")
+        with open(path, encoding=encoding, newline="") as src, open(target, "w", encoding="utf-8",
+                                                                     newline="") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+        staged = _Staged(target, fmt, encoding, temporary=True)
+    staged.delimiter = _detect_delimiter(staged.path, name)
+    return staged
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _first_line(path: Path) -> str:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return fh.readline().rstrip("\r\n")
+
+
+def _detect_delimiter(path: Path, name: str) -> str:
+    line = _first_line(path)
+    if not line.strip():
+        raise ImportRefused(name, "the first line is empty: the file must start with its header row")
+    counts = {d: len(next(csv.reader([line], delimiter=d))) - 1 for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _read_raw(cur, staged: _Staged, name: str) -> list[str]:
+    """Load the file into temp table `raw` (line_no, c0..cN, all text); return the header row."""
+    if staged.file_format == "csv":
+        header = next(csv.reader([_first_line(staged.path)], delimiter=staged.delimiter))
+        columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
+        cur.execute(db.load_sql("import/read_csv"),
+                    {"path": str(staged.path), "delim": staged.delimiter, "columns": columns})
+        cur.execute("create or replace temp table raw as "
+                    "select rowid - (select min(rowid) from raw_csv) + 1 as line_no, * from raw_csv")
+        cur.execute("drop table raw_csv")
+    elif staged.file_format == "excel":
+        frame = _read_excel(staged.path, name)
+        cur.register("raw_excel", frame)
+        cur.execute("create or replace temp table raw as select * from raw_excel")
+        cur.unregister("raw_excel")
+    else:
+        rel = cur.read_parquet(str(staged.path))
+        header = list(rel.columns)
+        text = duckdb.sqltype("VARCHAR")
+        rel = rel.select(*[duckdb.ColumnExpression(c).cast(text).alias(f"c{i}")
+                           for i, c in enumerate(header)])
+        cur.register("raw_parquet", rel)
+        cur.execute("create or replace temp table raw as "
+                    "select row_number() over () as line_no, * from raw_parquet")
+        cur.unregister("raw_parquet")
+        return [str(h) for h in header]
+    width = len(cur.execute("select * from raw limit 0").description) - 1
+    cells = cur.execute("select * exclude (line_no) from raw where line_no = 1").fetchone()
+    if cells is None:
+        raise ImportRefused(name, "the file has no rows: export it again with a header row")
+    return ["" if c is None else str(c).lstrip("\ufeff").strip() for c in cells[:width]]
+
+
+def _read_excel(path: Path, name: str) -> pd.DataFrame:
+    """The first non-empty sheet as text cells, numbered like the spreadsheet's rows."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise ImportRefused(name, f"cannot read this Excel file ({exc}): open it in Excel and save "
+                            "it again as .xlsx, or export CSV") from exc
+    for sheet_name in book.sheet_names:
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        if rows and any(str(c).strip() for c in rows[0]):
+            break
+    else:
+        raise ImportRefused(name, "the workbook has no sheet with a header row")
+    frame = pd.DataFrame(rows, dtype=object)
+    frame.columns = [f"c{i}" for i in range(frame.shape[1])]
+    frame = frame.astype("string")
+    frame.insert(0, "line_no", pd.RangeIndex(1, len(frame) + 1))
+    return frame
+
+
+def _choose_table(name: str, headers: list[str], table: str | None) -> contract.Table:
+    if table:
+        return contract.TABLES[table]
+    by_name = contract.table_from_filename(name)
+    if by_name:
+        return contract.TABLES[by_name]
+    candidates = contract.table_from_headers(headers)
+    if len(candidates) == 1:
+        return contract.TABLES[candidates[0]]
+    prefixes = ", ".join(f"{t.file_prefixes[0]}*" for t in contract.TABLES.values())
+    if candidates:
+        raise ImportRefused(
+            name, f"the headers fit more than one table ({', '.join(candidates)}): name the file "
+            f"after its table ({prefixes}) or pass --table")
+    raise ImportRefused(
+        name, f"cannot tell which table this is from its name or headers "
+        f"({', '.join(h for h in headers if h)}): name the file after its table ({prefixes}) or pass --table")
+
+
+def _project(cur, spec: contract.Table, mapping: dict[str, int], width: int) -> None:
+    """Temp table `stg`: line_no, the raw cells, and one raw_<column> per canonical column."""
+    cells = ", ".join(f"c{i}" for i in range(width))
+    named = ", ".join(
+        f"c{mapping[c.name]} as raw_{c.name}" if c.name in mapping else f"null::varchar as raw_{c.name}"
+        for c in spec.columns)
+    db.run_script(cur, "import/stage", cells=cells, named=named)
+
+
+def _detect_formats(cur, spec, name, date_order, decimal_comma) -> tuple[str | None, bool]:
+    dates = ", ".join(f"raw_{c.name}" for c in spec.columns if c.kind == contract.DATE)
+    money = ", ".join(f"raw_{c.name}" for c in spec.columns if c.kind == contract.MONEY)
+    sql = db.render(db.load_sql("import/detect_formats"), dates=dates, money=money)
+    slashed, day_first, month_first, comma_dec, point_dec = cur.execute(sql).fetchone()
+    if date_order is None and slashed:
+        if day_first and month_first:
+            raise ImportRefused(
+                name, f"the dates mix day-first ({day_first} values like 25/03/2026) and month-first "
+                f"({month_first} values like 03/25/2026) orders: fix the file so one order is used")
+        if day_first:
+            date_order = "DMY"
+        elif month_first:
+            date_order = "MDY"
+        else:
+            raise ImportRefused(
+                name, f"all {slashed} slashed dates (like 03/04/2026) could be read day-first or "
+                "month-first: give the date order with --date-order MDY or DMY (on the Data page: "
+                "'Date order')")
+    if decimal_comma is None:
+        if comma_dec and point_dec:
+            raise ImportRefused(
+                name, f"amounts mix a decimal comma ({comma_dec} values like 1.234,50) and a decimal "
+                f"point ({point_dec} values like 1,234.50): use one convention in the file")
+        decimal_comma = bool(comma_dec)
+    return date_order, decimal_comma
+
+
+def _merge(cur, spec: contract.Table, params: dict) -> None:
+    columns = spec.column_names + list(spec.extra_columns)
+    key = ", ".join(spec.key)
+    idents = {
+        "table": spec.name,
+        "key": key,
+        "key_join": " and ".join(f"s.{k} = t.{k}" for k in spec.key),
+        "first_key": spec.key[0],
+        "columns": ", ".join(columns),
+        "s_columns": ", ".join(f"s.{c}" for c in columns),
+        "t_columns": ", ".join(f"t.{c}" for c in columns),
+    }
+    db.run_script(cur, "import/classify", params, **idents)
+    if spec.name == "outcomes":
+        db.run_script(cur, "import/history_outcomes", params)
+    db.run_script(cur, "import/apply", params, **idents)
+
+
+_LINE = re.compile(r"Line: (\d+)")
+
+
+def _explain_duckdb_error(exc: duckdb.Error) -> str:
+    text = str(exc)
+    if "Expected Number of Columns" in text:
+        line = _LINE.search(text)
+        where = f"row {int(line.group(1))}" if line else "a row"
+        return (f"{where} has more values than the header has columns: quote values that contain "
+                "the delimiter, or fix the row")
+    if "Invalid unicode" in text or "invalid UTF-8" in text.lower():
+        return "the file is not valid text in any encoding we read: save it as CSV UTF-8"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"cannot read the file as a table ({first}): export it again as CSV, Excel or Parquet"
+
+
+def list_rejects(con, import_id: int | None = None) -> pd.DataFrame:
+    """Rejected rows with file, row, column, value and reason (all imports, or one)."""
+    return con.cursor().execute(db.load_sql("rejects"), {"import_id": import_id}).df()
+
+
+def import_history(con) -> pd.DataFrame:
+    """Every import, newest first, with its accounting."""
+    return con.cursor().execute(db.load_sql("import_history")).df()
+
+
+def write_rejects_csv(con, out: str | os.PathLike, import_id: int | None = None) -> int:
+    """Write rejected rows as CSV with spreadsheet formulas defused; return the number of rows."""
+    from leadbridge.exports import frame_to_csv
+
+    frame = list_rejects(con, import_id)
+    Path(out).write_text(frame_to_csv(frame), encoding="utf-8")
+    return len(frame)
+
+
+def describe(result: ImportResult) -> str:
+    """One summary line for a person."""
+    if result.error:
+        return f"{result.file}: REFUSED - {result.error}"
+    verb = "would import" if result.dry_run else "imported"
+    line = (f"{result.file}: {verb} as {result.table}: read {result.read}, inserted {result.inserted}, "
+            f"updated {result.updated}, unchanged {result.unchanged}, superseded {result.superseded}, "
+            f"rejected {result.rejected}")
+    if result.ignored:
+        line += f" (ignored columns: {', '.join(result.ignored)})"
+    return line
+

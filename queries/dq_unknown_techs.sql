@@ -1,0 +1,11 @@
+-- Technicians with leads who are not in the roster; one row per such tech.
+select
+    l.tech_id,
+    any_value(l.tech_name order by l.submitted_at desc) as tech_name,
+    count(*) as leads,
+    min(l.submitted_at) as first_lead,
+    max(l.submitted_at) as last_lead,
+from leads as l
+where not exists (select 1 from techs as t where t.tech_id = l.tech_id)
+group by l.tech_id
+order by leads desc, l.tech_id

@@ -1,0 +1,12 @@
+-- Write the file's inserted and updated rows into {table}; unchanged rows are left as they are.
+delete from {table} as t
+using incoming as s
+where {key_join}
+    and s.action = 'updated';
+
+insert into {table} ({columns}, import_id)
+select
+    {columns},
+    $import_id as import_id,
+from incoming
+where action in ('inserted', 'updated');

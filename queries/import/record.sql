@@ -1,0 +1,43 @@
+-- The audit of one import (one row) and its rejected rows (one row per broken rule), then a new
+-- data version so that every cached result is recomputed.
+insert into imports
+select
+    $import_id as import_id,
+    $now as imported_at,
+    $file_name as file_name,
+    $sha256 as sha256,
+    $table_name as table_name,
+    $file_format as file_format,
+    $encoding as encoding,
+    $delimiter as delimiter,
+    $date_order as date_order,
+    $decimal_comma as decimal_comma,
+    $headers as headers,
+    $header_columns as matched_columns,
+    $ignored as ignored_columns,
+    (select count(*) from parsed) as rows_read,
+    (select count(*) from incoming where action = 'inserted') as inserted,
+    (select count(*) from incoming where action = 'updated') as updated,
+    (select count(*) from incoming where action = 'unchanged') as unchanged,
+    (select count(*) from valid where key_rank > 1) as superseded,
+    (select count(*) from parsed where len(problems) > 0) as rejected;
+
+insert into rejects
+select
+    $import_id as import_id,
+    line_no,
+    problem.column_name,
+    coalesce(list_extract($header_names, list_position($header_columns, problem.column_name)),
+             problem.column_name) as header,
+    problem.value,
+    problem.reason,
+    raw_values,
+from (
+    select line_no, raw_values, unnest(problems) as problem
+    from parsed
+    where len(problems) > 0
+);
+
+update meta
+set value = cast(cast(value as bigint) + 1 as varchar)
+where key = 'data_version';
