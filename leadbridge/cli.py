@@ -53,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     qua = sub.add_parser("quality", help="print the data-quality report")
     _db_option(qua)
 
+    rep = sub.add_parser("report", help="print every metric for a period and filters",
+                         description="Every number of the glossary (docs/metrics.md) for whole "
+                         "months FROM..TO, as JSON for machines or CSV/markdown tables for people.")
+    rep.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
+    rep.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
+    rep.add_argument("--branch", action="append", default=[], metavar="B",
+                     help="only this branch (repeat for several)")
+    rep.add_argument("--lead-type", action="append", default=[], metavar="T",
+                     help="only this lead type, e.g. upgrade (repeat for several)")
+    rep.add_argument("--tech", action="append", default=[], metavar="ID",
+                     help="only this tech id (repeat for several)")
+    _db_option(rep)
+    rep.add_argument("--format", choices=["json", "csv", "md"], default="json")
+
     sam = sub.add_parser("sample", help="write a synthetic company's exports")
     sam.add_argument("--out", required=True, metavar="DIR")
     sam.add_argument("--techs", type=int, default=40)
@@ -71,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "history": cmd_history,
         "quality": cmd_quality,
         "sample": cmd_sample,
+        "report": cmd_report,
     }[args.command]
     from leadbridge.db import DatabaseError
 
@@ -132,6 +147,27 @@ def cmd_quality(args) -> int:
     from leadbridge import db, quality
 
     print(quality.format_report(quality.quality_report(db.connect(args.db))))
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from leadbridge import contract, db, report
+    from leadbridge.metrics import Filters
+
+    unknown = [t for t in args.lead_type if t not in contract.LEAD_TYPES]
+    if unknown:
+        print(f"leadbridge report: unknown lead type(s) {', '.join(unknown)}; use "
+              f"{', '.join(contract.LEAD_TYPES)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        filters = Filters.months(args.from_month, args.to_month, args.branch, args.lead_type,
+                                 args.tech)
+    except ValueError as exc:
+        print(f"leadbridge report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    data = report.build(db.connect(args.db), filters)
+    render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
+    print(render(data))
     return EXIT_OK
 
 

@@ -14,6 +14,9 @@ from leadbridge import contract
 DEFAULT_DB = Path("data") / "leadbridge.duckdb"
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
+# The staging views the metric queries build on, in dependency order.
+STAGING_VIEWS = ("stg_leads", "stg_payouts", "stg_techs", "sets")
+
 # Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
 SCHEMA_VERSION = 1
 
@@ -76,17 +79,18 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def _setting(con: duckdb.DuckDBPyConnection, name: str):
-    return con.execute("select current_setting($name)", {"name": name}).fetchone()[0]
+    return con.cursor().execute("select current_setting($name)", {"name": name}).fetchone()[0]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version stored in the database (0 for a new file)."""
-    has_meta = con.execute(
+    cur = con.cursor()
+    has_meta = cur.execute(
         "select count(*) from information_schema.tables where table_name = 'meta'"
     ).fetchone()[0]
     if not has_meta:
         return 0
-    row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+    row = cur.execute("select value from meta where key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -119,6 +123,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         cur.execute("insert or ignore into meta values ('data_version', '0')")
         for statement in split_statements(load_sql("schema/macros")):
             cur.execute(statement)
+        for view in STAGING_VIEWS:
+            for statement in split_statements(load_sql(f"staging/{view}")):
+                cur.execute(statement)
         _sync_words(cur, "status_words", contract.STATUS_WORDS)
         _sync_words(cur, "lead_type_words", contract.LEAD_TYPE_WORDS)
         cur.execute("commit")

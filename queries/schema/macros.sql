@@ -96,3 +96,25 @@ create or replace macro lb_money_reason(s, decimal_comma) as (
 
 -- One broken rule of a row, as the import stores it.
 create or replace macro lb_problem(col, val, why) as {'column_name': col, 'value': val, 'reason': why};
+
+-- Filters: an empty choice list means "all"; a NULL value never matches a non-empty list.
+create or replace macro lb_selected(choices, value) as (
+    len(cast(choices as varchar[])) = 0 or list_contains(cast(choices as varchar[]), value)
+);
+
+-- Wilson score interval of a conversion rate, 95 % (z = 1.959964); NULL when there are no leads.
+create or replace macro lb_wilson_low(won, n) as (
+    case when n > 0 then
+        (won / n + 1.959964 ^ 2 / (2 * n)
+         - 1.959964 * sqrt((won / n) * (1 - won / n) / n + 1.959964 ^ 2 / (4 * n * n)))
+        / (1 + 1.959964 ^ 2 / n)
+    end
+);
+
+create or replace macro lb_wilson_high(won, n) as (
+    case when n > 0 then
+        (won / n + 1.959964 ^ 2 / (2 * n)
+         + 1.959964 * sqrt((won / n) * (1 - won / n) / n + 1.959964 ^ 2 / (4 * n * n)))
+        / (1 + 1.959964 ^ 2 / n)
+    end
+);

@@ -1,0 +1,121 @@
+"""The metrics runner: load a query from queries/, bind the period and filters, return a DataFrame."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from leadbridge import db
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-03' -> (2026, 3); ValueError with the expected form otherwise."""
+    match = _MONTH.match(text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"{text!r} is not a month: use YYYY-MM, e.g. 2026-03")
+    return int(match.group(1)), int(match.group(2))
+
+
+def month_start(text: str) -> date:
+    """First day of a YYYY-MM month."""
+    year, month = parse_month(text)
+    return date(year, month, 1)
+
+
+def month_end(text: str) -> date:
+    """Last day of a YYYY-MM month."""
+    year, month = parse_month(text)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after day's month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period of whole months plus optional filter lists (empty means all); hashable for caches."""
+
+    start: date
+    end: date
+    branches: tuple[str, ...] = field(default=())
+    lead_types: tuple[str, ...] = field(default=())
+    techs: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def months(cls, from_month: str, to_month: str, branches=(), lead_types=(), techs=()) -> Filters:
+        """Filters for the months from_month..to_month inclusive (YYYY-MM)."""
+        start, end = month_start(from_month), month_end(to_month)
+        if start > end:
+            raise ValueError(f"the period starts ({from_month}) after it ends ({to_month})")
+        return cls(start, end, tuple(branches), tuple(lead_types), tuple(techs))
+
+    @property
+    def from_month(self) -> str:
+        return self.start.strftime("%Y-%m")
+
+    @property
+    def to_month(self) -> str:
+        return self.end.strftime("%Y-%m")
+
+    @property
+    def month_count(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def previous(self) -> Filters:
+        """The period of equal length just before this one, with the same filters."""
+        start = add_months(self.start, -self.month_count)
+        end = add_months(self.start, 0)
+        return replace(self, start=start, end=date.fromordinal(end.toordinal() - 1))
+
+    def shifted_years(self, years: int) -> Filters:
+        """The same months `years` earlier (the same month last year for years=-1)."""
+        start = add_months(self.start, 12 * years)
+        end_month = add_months(self.end.replace(day=1), 12 * years)
+        return replace(self, start=start, end=month_end(end_month.strftime("%Y-%m")))
+
+    def params(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "branches": list(self.branches),
+            "lead_types": list(self.lead_types),
+            "techs": list(self.techs),
+        }
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
+    """Run queries/<name>.sql on a fresh cursor with the filters' parameters bound.
+
+    `$as_of` is computed for queries that use it unless given; other `$params` come as keywords.
+    """
+    sql = db.load_sql(name)
+    params = dict(filters.params()) if filters else {}
+    params.update(extra)
+    if "$as_of" in sql and "as_of" not in params:
+        params["as_of"] = as_of(con, filters)
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, db.bind(sql, params)).df()
+    finally:
+        cur.close()
+
+
+def as_of(con: duckdb.DuckDBPyConnection, filters: Filters) -> date:
+    """The period's last day, or the latest date in the data when that is earlier."""
+    value = run(con, "as_of", filters).iloc[0, 0]
+    return pd.Timestamp(value).date()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Grows with every import; part of every cache key."""
+    return db.data_version(con)

@@ -1,0 +1,18 @@
+-- Leads sales has not contacted yet at $as_of (status open, no contact date), oldest first; one
+-- row per lead.
+select
+    lead_id,
+    submitted_at,
+    date_diff('day', submitted_at, cast($as_of as date)) as days_waiting,
+    coalesce(sales_rep, 'Unassigned') as sales_rep,
+    tech_id,
+    tech_name,
+    branch,
+    lead_type,
+    customer_name,
+    estimated_value,
+from lb_backlog($end, $branches, $lead_types, $techs)
+where status = 'open'
+    and contacted_at is null
+    and submitted_at <= $as_of
+order by submitted_at, lead_id

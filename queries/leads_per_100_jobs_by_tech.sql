@@ -1,0 +1,36 @@
+-- Leads per 100 service jobs run, per tech with jobs in the period; one row per tech (empty when
+-- no jobs are loaded).
+with jobs_run as (
+    select
+        j.tech_id,
+        count(*) as jobs,
+    from jobs as j
+    left join techs as roster
+        on j.tech_id = roster.tech_id
+    where j.completed_at between $start and $end
+        and lb_selected($branches, coalesce(j.branch, roster.branch, 'Unassigned'))
+        and lb_selected($techs, j.tech_id)
+    group by j.tech_id
+),
+
+leads as (
+    select tech_id, count(*) as leads_submitted,
+    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    group by tech_id
+),
+
+final as (
+    select
+        j.tech_id,
+        t.tech_name,
+        t.roster_branch as branch,
+        j.jobs,
+        coalesce(l.leads_submitted, 0) as leads_submitted,
+        100.0 * coalesce(l.leads_submitted, 0) / j.jobs as leads_per_100_jobs,
+    from jobs_run as j
+    left join leads as l on j.tech_id = l.tech_id
+    left join stg_techs as t on j.tech_id = t.tech_id
+)
+
+select * from final
+order by tech_id

@@ -1,0 +1,46 @@
+-- The sets every metric counts over, each defined once as a table macro taking the period and
+-- the filter lists (an empty list means all).
+
+-- The cohort: leads submitted in the period that pass the filters; one row per lead.
+create or replace macro lb_cohort(period_start, period_end, branches, lead_types, techs) as table
+select *
+from stg_leads
+where submitted_at between period_start and period_end
+    and lb_selected(branches, branch)
+    and lb_selected(lead_types, lead_type)
+    and lb_selected(techs, tech_id);
+
+-- Leads closed (won or lost) in the period, whatever month they were submitted; one row per lead.
+create or replace macro lb_closed(period_start, period_end, branches, lead_types, techs) as table
+select *
+from stg_leads
+where status in ('won', 'lost')
+    and closed_at between period_start and period_end
+    and lb_selected(branches, branch)
+    and lb_selected(lead_types, lead_type)
+    and lb_selected(techs, tech_id);
+
+-- Deals won in the period: leads won with their close date in it; one row per lead.
+create or replace macro lb_deals_won(period_start, period_end, branches, lead_types, techs) as table
+select *
+from lb_closed(period_start, period_end, branches, lead_types, techs)
+where status = 'won';
+
+-- Rewards paid in the period (clawbacks negative); one row per payout.
+create or replace macro lb_payouts_paid(period_start, period_end, branches, lead_types, techs) as table
+select *
+from stg_payouts
+where paid_on between period_start and period_end
+    and lb_selected(branches, branch)
+    and lb_selected(lead_types, lead_type)
+    and lb_selected(techs, tech_id);
+
+-- The open backlog at the period's end: leads submitted by then and not yet won or lost.
+create or replace macro lb_backlog(period_end, branches, lead_types, techs) as table
+select *
+from stg_leads
+where submitted_at <= period_end
+    and status not in ('won', 'lost')
+    and lb_selected(branches, branch)
+    and lb_selected(lead_types, lead_type)
+    and lb_selected(techs, tech_id);

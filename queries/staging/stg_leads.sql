@@ -1,0 +1,41 @@
+-- The clean, enriched lead: every rule of "a lead's branch, type and status" lives here and only
+-- here; one row per lead.
+create or replace view stg_leads as
+with roster as (
+    select tech_id, tech_name, branch from techs
+),
+
+final as (
+    select
+        l.lead_id,
+        l.submitted_at,
+        cast(date_trunc('month', l.submitted_at) as date) as submitted_month,
+        l.tech_id,
+        coalesce(l.tech_name, roster.tech_name, l.tech_id) as tech_name,
+        coalesce(nullif(trim(l.branch), ''), roster.branch, 'Unassigned') as branch,
+        coalesce(l.lead_type, 'other') as lead_type,
+        l.customer_id,
+        coalesce(l.customer_name, l.customer_id) as customer_name,
+        l.estimated_value,
+        coalesce(o.sales_rep, l.sales_rep) as sales_rep,
+        l.job_id,
+        l.description,
+        coalesce(o.status, 'open') as status,
+        o.contacted_at,
+        o.closed_at,
+        o.revenue,
+        o.gross_margin,
+        o.loss_reason,
+        -- Days are counted only when the later date is not before submission (else a data-quality item).
+        case when o.contacted_at >= l.submitted_at
+            then date_diff('day', l.submitted_at, o.contacted_at) end as days_to_contact,
+        case when o.closed_at >= l.submitted_at
+            then date_diff('day', l.submitted_at, o.closed_at) end as days_to_close,
+    from leads as l
+    left join outcomes as o
+        on l.lead_id = o.lead_id
+    left join roster
+        on l.tech_id = roster.tech_id
+)
+
+select * from final;

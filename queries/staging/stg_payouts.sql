@@ -1,0 +1,18 @@
+-- Payouts with the branch and lead type the filters apply to: the lead's when the lead is known,
+-- else the tech's roster branch (or Unassigned) and no lead type; one row per payout.
+create or replace view stg_payouts as
+select
+    p.payout_id,
+    p.tech_id,
+    p.lead_id,
+    p.paid_on,
+    p.amount,
+    p.reason,
+    case when l.lead_id is not null then l.branch
+        else coalesce(roster.branch, 'Unassigned') end as branch,
+    l.lead_type,
+from payouts as p
+left join stg_leads as l
+    on p.lead_id = l.lead_id
+left join techs as roster
+    on p.tech_id = roster.tech_id;

@@ -1,0 +1,87 @@
+-- Every cohort and activity total of METRICS.md for the period and filters; one row.
+with cohort as (
+    select * from lb_cohort($start, $end, $branches, $lead_types, $techs)
+),
+
+deals as (
+    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+),
+
+paid as (
+    select * from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+),
+
+active_roster as (
+    select tech_id
+    from techs
+    where active and lb_selected($branches, coalesce(branch, 'Unassigned'))
+),
+
+cohort_totals as (
+    select
+        count(*) as leads_submitted,
+        count(*) filter (where status = 'won') as leads_won,
+        count(*) filter (where status = 'lost') as leads_lost,
+        count(*) filter (where status not in ('won', 'lost')) as leads_open,
+        quantile_cont(days_to_contact, 0.5) as median_days_to_contact,
+        count(distinct tech_id) as participating_techs,
+        count(*) filter (
+            where status = 'open'
+                and contacted_at is null
+                and date_diff('day', submitted_at, $as_of) >= 7
+        ) as leads_awaiting_contact_7d,
+        count(distinct tech_id) filter (
+            where tech_id in (select tech_id from active_roster)
+        ) as participating_active_techs,
+    from cohort
+),
+
+deal_totals as (
+    select
+        count(*) as deals_won,
+        coalesce(sum(revenue), 0) as revenue_attributed,
+        sum(gross_margin) as gross_margin_attributed,
+        quantile_cont(days_to_close, 0.5) as median_days_to_close,
+    from deals
+),
+
+reward_totals as (
+    select coalesce(sum(amount), 0) as reward_cost from paid
+),
+
+roster_totals as (
+    select
+        case when (select count(*) from techs) > 0
+            then (select count(*) from active_roster) end as active_techs
+),
+
+final as (
+    select
+        c.leads_submitted,
+        c.leads_won,
+        c.leads_lost,
+        c.leads_open,
+        c.leads_won / nullif(c.leads_submitted, 0) as conversion_rate,
+        c.leads_won / nullif(c.leads_won + c.leads_lost, 0) as win_rate,
+        c.median_days_to_contact,
+        c.participating_techs,
+        r.active_techs,
+        c.participating_active_techs / nullif(r.active_techs, 0) as participation_rate,
+        c.leads_awaiting_contact_7d,
+        d.deals_won,
+        d.revenue_attributed,
+        d.gross_margin_attributed,
+        d.median_days_to_close,
+        w.reward_cost,
+        case when w.reward_cost > 0 then d.revenue_attributed / w.reward_cost end
+            as revenue_per_reward_dollar,
+        case when w.reward_cost > 0 and d.gross_margin_attributed is not null
+            then (d.gross_margin_attributed - w.reward_cost) / w.reward_cost end as program_roi,
+        w.reward_cost / nullif(d.deals_won, 0) as cost_per_won_deal,
+    from cohort_totals as c
+    cross join deal_totals as d
+    cross join reward_totals as w
+    cross join roster_totals as r
+)
+
+select * from final
