@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 
 import pandas as pd
 
 # A text cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SAFE = re.compile(r"[^A-Za-z0-9+]+")
 
 
 def defuse(value):
@@ -31,3 +34,34 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
     buf = io.StringIO()
     safe_frame(frame).to_csv(buf, index=False)
     return buf.getvalue()
+
+
+def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    """An .xlsx workbook of a frame: text cells stay text (never formulas or links), formula
+    starts defused as in CSV, header bold and frozen, columns sized to their content."""
+    buf = io.BytesIO()
+    safe = safe_frame(frame)
+    sheet_name = re.sub(r"[\[\]:*?/\\]", "-", sheet)[:31] or "data"
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        safe.to_excel(writer, sheet_name=sheet_name, index=False)
+        worksheet = writer.sheets[sheet_name]
+        worksheet.freeze_panes(1, 0)
+        for i, col in enumerate(safe.columns):
+            sample = safe[col].astype("string").head(200).str.len().max()
+            width = max(len(str(col)), 0 if pd.isna(sample) else int(sample))
+            worksheet.set_column(i, i, min(max(width + 2, 8), 60))
+    return buf.getvalue()
+
+
+def file_stem(page: str, table: str, filters, today: date) -> str:
+    """A download's file name without extension: page, table, period, filters and date."""
+    parts = ["leadbridge", page, table]
+    if filters is not None:
+        parts.append(filters.from_month if filters.from_month == filters.to_month
+                     else f"{filters.from_month}_to_{filters.to_month}")
+        for values in (filters.branches, filters.lead_types, filters.techs):
+            if values:
+                parts.append("+".join(values) if len(values) <= 3 else f"{len(values)}-selected")
+    parts.append(today.isoformat())
+    return "_".join(_SAFE.sub("-", p).strip("-").lower() for p in parts if p)

@@ -119,3 +119,43 @@ def as_of(con: duckdb.DuckDBPyConnection, filters: Filters) -> date:
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """Grows with every import; part of every cache key."""
     return db.data_version(con)
+
+
+PRESETS = ("Last full month", "Last quarter", "Year to date", "Last 12 months", "All data",
+           "Custom months")
+
+
+def latest_complete_month(last_date: date | None, today: date) -> date:
+    """The newest month the data covers in full: the data's last month, unless that is the
+    current calendar month (still running), then the month before. Old data still opens on numbers."""
+    if last_date is None:
+        return add_months(today.replace(day=1), -1)
+    last_month = last_date.replace(day=1)
+    current = today.replace(day=1)
+    return add_months(current, -1) if last_month >= current else last_month
+
+
+def preset_months(preset: str, latest: date, first: date | None) -> tuple[str, str]:
+    """The (from, to) months of a period preset, counted back from the latest complete month."""
+    def fmt(day: date) -> str:
+        return day.strftime("%Y-%m")
+
+    if preset == "Last full month":
+        return fmt(latest), fmt(latest)
+    if preset == "Last quarter":
+        end = add_months(latest, -(latest.month % 3))  # the last calendar quarter fully in the data
+        return fmt(add_months(end, -2)), fmt(end)
+    if preset == "Year to date":
+        return fmt(latest.replace(month=1)), fmt(latest)
+    if preset == "Last 12 months":
+        return fmt(add_months(latest, -11)), fmt(latest)
+    if preset == "All data":
+        start = first.replace(day=1) if first else add_months(latest, -11)
+        return fmt(min(start, latest)), fmt(latest)
+    raise ValueError(f"unknown period preset {preset!r}")
+
+
+def period_label(filters: Filters) -> str:
+    """'Nov 2025 – Oct 2026', or 'Oct 2026' for one month."""
+    start, end = filters.start.strftime("%b %Y"), filters.end.strftime("%b %Y")
+    return start if start == end else f"{start} – {end}"

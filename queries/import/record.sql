@@ -29,7 +29,7 @@ select
     problem.column_name,
     coalesce(list_extract($header_names, list_position($header_columns, problem.column_name)),
              problem.column_name) as header,
-    problem.value,
+    nullif(trim(problem.value), '') as value,
     problem.reason,
     raw_values,
 from (

@@ -1,0 +1,27 @@
+"""LeadBridge: the dashboard's router. Start it with `make run` (or `streamlit run dashboard.py`)."""
+
+import streamlit as st
+
+from leadbridge import ui
+
+st.set_page_config(page_title="LeadBridge", page_icon=":material/handshake:", layout="wide")
+
+pages = {
+    "Program": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/technicians.py", title="Technicians", icon=":material/engineering:"),
+        st.Page("pages/conversion.py", title="Conversion", icon=":material/filter_alt:"),
+        st.Page("pages/revenue_rewards.py", title="Revenue & rewards", icon=":material/payments:"),
+    ],
+    "Meetings": [
+        st.Page("pages/follow_up.py", title="Sales follow-up", icon=":material/call:"),
+    ],
+    "Data": [
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    ],
+}
+
+page = st.navigation(pages)
+ui.sidebar_filters()
+page.run()
+ui.footer()

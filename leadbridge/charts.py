@@ -1,0 +1,898 @@
+"""The dashboard's charts: one pure function per chart, query frame in, Plotly figure out.
+
+Each function takes a frame exactly as `metrics.run(con, "<query>", filters, ...)` returns it and
+the text to show when there is nothing to draw, and returns a figure in the one "leadbridge"
+template defined here. No Streamlit and no database in this module; pages draw the figures with
+`st.plotly_chart(figure, theme=None)` so that this template, not Streamlit's, sets the look.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from leadbridge import contract
+
+TEMPLATE_NAME = "leadbridge"
+
+# Okabe-Ito: eight colours told apart with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+BLUE, ORANGE, GREEN, VERMILLION, SKY, PINK, YELLOW, BLACK = PALETTE
+GREY = "#999999"
+LIGHT_GREY = "#DDDDDD"
+DARK_BLUE = "#003F63"
+TEXT_GREY = "#555555"
+
+# One colour per lead status on every chart: won green, lost vermillion, open grey, and the
+# stages in between in blues that darken as the lead gets closer to a sale.
+STATUS_COLORS = {
+    "open": GREY,
+    "contacted": SKY,
+    "qualified": BLUE,
+    "quoted": DARK_BLUE,
+    "won": GREEN,
+    "lost": VERMILLION,
+}
+STATUS_LABELS = {status: status.capitalize() for status in contract.STATUSES}
+
+# Sizes in px, chosen to stay legible on a meeting-room projector.
+FONT_SIZE = 16
+TITLE_SIZE = 20
+SUBTITLE_SIZE = 15
+FONT_FAMILY = '"Source Sans Pro", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+DEFAULT_HEIGHT = 480
+EMPTY_HEIGHT = 320
+# Height per bar of the one-row-per-tech charts, so 25 names never overlap.
+ROW_HEIGHT = 30
+# Room above the plot for the title, the subtitle and a legend that may wrap onto two lines.
+TOP_MARGIN = 130
+# Characters per title and subtitle line: what fits a half-width chart beside the sidebar at 1280 px.
+TITLE_WRAP = 46
+SUBTITLE_WRAP = 62
+
+MONEY_AXIS = {"tickprefix": "$", "tickformat": ",.0f"}
+RATE_AXIS = {"tickformat": ".0%"}
+COUNT_AXIS = {"tickformat": ",d"}
+
+# A month with more than this share of its leads still open has a conversion that will still rise.
+MATURING_OPEN_SHARE = 0.10
+
+# The age buckets of queries/open_leads_by_age.sql by bucket_order, all shown even when empty.
+AGE_BUCKETS = ("0–7 days", "8–14 days", "15–30 days", "over 30 days")
+
+# Statuses a lead can have while it is still open (the open backlog), in pipeline order.
+OPEN_STATUSES = tuple(s for s in contract.STATUSES if s not in ("won", "lost"))
+
+# Clawback bars of different reasons share the vermillion and differ by hatching.
+CLAWBACK_PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _template() -> go.layout.Template:
+    """The one LeadBridge look: Okabe-Ito colours, large type, light grid, legend on top."""
+    axis = {
+        "gridcolor": "#E8E8E8",
+        "linecolor": "#B0B0B0",
+        "zerolinecolor": "#B0B0B0",
+        "zerolinewidth": 1.5,
+        "ticks": "outside",
+        "tickcolor": "#B0B0B0",
+        "automargin": True,
+        "title": {"standoff": 12, "font": {"size": FONT_SIZE}},
+        "tickfont": {"size": FONT_SIZE - 1},
+    }
+    return go.layout.Template(
+        layout={
+            "colorway": list(PALETTE),
+            "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#222222"},
+            "title": {
+                "font": {"size": TITLE_SIZE, "color": "#111111"},
+                "x": 0,
+                "xref": "container",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "container",
+                "yanchor": "top",
+                "pad": {"t": 14, "l": 12},
+                "subtitle": {"font": {"size": SUBTITLE_SIZE, "color": TEXT_GREY}},
+            },
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "height": DEFAULT_HEIGHT,
+            "margin": {"l": 70, "r": 40, "t": TOP_MARGIN, "b": 60},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "font": {"size": FONT_SIZE - 1},
+                "bgcolor": "rgba(255,255,255,0)",
+            },
+            "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE - 1},
+                           "bgcolor": "white", "bordercolor": "#B0B0B0"},
+            "hovermode": "closest",
+            "xaxis": axis,
+            "yaxis": axis,
+            "bargap": 0.25,
+            "colorscale": {"sequential": "Blues"},
+            "annotationdefaults": {"font": {"size": FONT_SIZE - 1, "color": TEXT_GREY}},
+        },
+        data={
+            "bar": [go.Bar(marker={"line": {"width": 0}}, cliponaxis=False,
+                           textfont={"size": FONT_SIZE - 1})],
+            "scatter": [go.Scatter(line={"width": 3}, marker={"size": 10})],
+        },
+    )
+
+
+pio.templates[TEMPLATE_NAME] = _template()
+
+
+# ---- helpers ------------------------------------------------------------------------------
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _is_empty(frame: pd.DataFrame | None) -> bool:
+    return frame is None or len(frame) == 0
+
+
+def _all_zero(values: Iterable) -> bool:
+    """True when no value is a non-zero number (NaN counts as zero)."""
+    return all(_missing(v) or v == 0 for v in values)
+
+
+def _num(value, default: float = 0.0) -> float:
+    return default if _missing(value) else float(value)
+
+
+def _count(value) -> str:
+    return f"{int(_num(value)):,}"
+
+
+def _money(value) -> str:
+    value = _num(value)
+    return f"-${abs(value):,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def _pct(value) -> str:
+    return "–" if _missing(value) else f"{float(value) * 100:.0f} %"
+
+
+def _days(value) -> str:
+    if _missing(value):
+        return "–"
+    value = float(value)
+    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return f"{text} day" if value == 1 else f"{text} days"
+
+
+def _plural(n, word: str) -> str:
+    return f"{_count(n)} {word}" if int(_num(n)) == 1 else f"{_count(n)} {word}s"
+
+
+def _nullable(values: Iterable) -> list:
+    """Values for a trace, NaN as None (a gap, not a zero)."""
+    return [None if _missing(v) else v for v in values]
+
+
+def _month_label(value, sep: str = "<br>") -> str:
+    """'2025-11' (or a date) -> 'Nov<br>2025': two short lines stay horizontal under a bar.
+    With sep=" " one line, for row labels and hover text."""
+    stamp = pd.Timestamp(str(value)[:7] if isinstance(value, str) else value)
+    return f"{_MONTH_NAMES[stamp.month - 1]}{sep}{stamp.year}"
+
+
+def _month_range(months: Iterable[str]) -> list[str]:
+    """Every YYYY-MM month from the first to the last one given, gaps filled."""
+    present = sorted(str(m)[:7] for m in months if not _missing(m))
+    if not present:
+        return []
+    span = pd.period_range(present[0], present[-1], freq="M")
+    return [p.strftime("%Y-%m") for p in span]
+
+
+def _lead_type_label(value) -> str:
+    if _missing(value):
+        return contract.LEAD_TYPE_LABELS["other"]
+    return contract.LEAD_TYPE_LABELS.get(str(value), str(value).replace("_", " ").capitalize())
+
+
+def _lead_type_rank(value) -> int:
+    order = list(contract.LEAD_TYPE_LABELS)
+    return order.index(value) if value in order else len(order)
+
+
+def _values(frame: pd.DataFrame, label: str) -> list[str]:
+    """The dimension values to show: lead types by their labels, missing values named."""
+    if label == "lead type":
+        return [_lead_type_label(v) for v in frame["dimension_value"]]
+    return ["Not given" if _missing(v) else str(v) for v in frame["dimension_value"]]
+
+
+def _tech_names(frame: pd.DataFrame) -> list[str]:
+    """Names to show per tech: the tech's name (else id), with the id added when names repeat."""
+    ids = (frame["tech_id"].astype(object).tolist() if "tech_id" in frame
+           else [None] * len(frame))
+    names = [str(i) if _missing(n) else str(n)
+             for n, i in zip(frame["tech_name"], ids, strict=True)]
+    counts = pd.Series(names).value_counts()
+    return [f"{n} ({i})" if counts[n] > 1 and not _missing(i) else n
+            for n, i in zip(names, ids, strict=True)]
+
+
+def _cut_title(title: str, shown: int, total: int, noun: str = "techs") -> str:
+    return f"{title}: top {shown} of {total} {noun}" if total > shown else title
+
+
+def _rows_height(rows: int) -> int:
+    return max(DEFAULT_HEIGHT, TOP_MARGIN + 90 + ROW_HEIGHT * rows)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, never breaking inside a "(unit)"."""
+    glued = re.sub(r"\([^)]*\)", lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    return [line.replace("\u00a0", " ") for line in textwrap.wrap(glued, width)] or [""]
+
+
+def _figure(title: str, subtitle: str | None = None, **layout) -> go.Figure:
+    """A new figure in the LeadBridge template with its title (and an optional subtitle).
+
+    Titles and subtitles are wrapped so that they fit a half-width chart on a laptop, and the
+    top margin grows with the extra lines."""
+    title_lines, subtitle_lines = _wrap(title, TITLE_WRAP), _wrap(subtitle or "", SUBTITLE_WRAP)
+    extra = (len(title_lines) - 1) * TITLE_SIZE * 1.3 + (len(subtitle_lines) - 1) * SUBTITLE_SIZE * 1.3
+    fig = go.Figure()
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        title={"text": "<br>".join(title_lines), "subtitle": {"text": "<br>".join(subtitle_lines)}},
+        margin={"t": TOP_MARGIN + int(extra)},
+        **layout,
+    )
+    return fig
+
+
+def _hover(texts: Iterable[str]) -> dict:
+    """Trace arguments for hover text prepared in Python (formatted numbers, no NaN)."""
+    return {"customdata": list(texts), "hovertemplate": "%{customdata}<extra></extra>"}
+
+
+# ---- public API ---------------------------------------------------------------------------
+
+
+def empty(title: str, note: str) -> go.Figure:
+    """The figure for nothing to show: the chart's title and the note in the middle, no axes."""
+    return _figure(
+        title,
+        height=EMPTY_HEIGHT,
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{
+            "text": note,
+            "x": 0.5,
+            "y": 0.5,
+            "xref": "paper",
+            "yref": "paper",
+            "showarrow": False,
+            "font": {"size": FONT_SIZE + 2, "color": TEXT_GREY},
+        }],
+    )
+
+
+def kpi_delta(current, previous) -> float | None:
+    """Relative change from previous to current (0.25 = up 25 %); None when it has no meaning."""
+    if _missing(current) or _missing(previous) or float(previous) == 0:
+        return None
+    return (float(current) - float(previous)) / abs(float(previous))
+
+
+def monthly_leads(monthly: pd.DataFrame, note: str) -> go.Figure:
+    """Leads per submission month stacked won / lost / still open, with conversion as a line."""
+    title = "Leads submitted per month by outcome (leads) and conversion (%)"
+    if _is_empty(monthly) or _all_zero(monthly["leads_submitted"]):
+        return empty(title, note)
+    df = monthly.sort_values("month")
+    months = [_month_label(m) for m in df["month"]]
+    rows = list(zip(df["leads_submitted"], df["leads_won"], df["leads_lost"], df["leads_open"],
+                    df["conversion_rate"], df["open_share"], strict=True))
+    maturing = [_num(share) > MATURING_OPEN_SHARE for *_, share in rows]
+    subtitle = "Hatched = still open: recent months' conversion is still maturing"
+    if any(maturing):
+        subtitle += f" (hollow dot: over {_pct(MATURING_OPEN_SHARE)} open)"
+    fig = _figure(title, subtitle, barmode="stack", hovermode="x unified")
+    fig.add_bar(
+        x=months, y=df["leads_won"].tolist(), name="Won", marker_color=STATUS_COLORS["won"],
+        **_hover(f"Won: {_plural(won, 'lead')}" for _, won, *_ in rows),
+    )
+    fig.add_bar(
+        x=months, y=df["leads_lost"].tolist(), name="Lost", marker_color=STATUS_COLORS["lost"],
+        **_hover(f"Lost: {_plural(lost, 'lead')}" for _, _, lost, *_ in rows),
+    )
+    fig.add_bar(
+        x=months, y=df["leads_open"].tolist(), name="Still open",
+        marker={"color": LIGHT_GREY, "pattern": {"shape": "/", "fgcolor": GREY, "solidity": 0.4}},
+        **_hover(f"Still open: {_plural(r[3], 'lead')} ({_pct(r[5])} of submitted)" for r in rows),
+    )
+    fig.add_scatter(
+        x=months, y=_nullable(df["conversion_rate"]), name="Conversion", yaxis="y2",
+        mode="lines+markers", line={"color": BLUE},
+        marker={"color": BLUE, "size": 11, "line": {"color": BLUE, "width": 2},
+                "symbol": ["circle-open" if m else "circle" for m in maturing]},
+        **_hover(
+            f"Conversion: {_pct(rate)} ({_count(won)} of {_plural(n, 'lead')} won"
+            f"{', still maturing' if m else ''})"
+            for (n, won, _, _, rate, _), m in zip(rows, maturing, strict=True)
+        ),
+    )
+    fig.update_layout(
+        xaxis={"type": "category", "title": None},
+        yaxis={"title": "Leads submitted", "rangemode": "tozero", **COUNT_AXIS},
+        yaxis2={"title": "Conversion", "overlaying": "y", "side": "right", "range": [0, 1.05],
+                "tickvals": [0, 0.25, 0.5, 0.75, 1], "showgrid": False, "zeroline": False,
+                **RATE_AXIS},
+    )
+    return fig
+
+
+def revenue_vs_reward(monthly: pd.DataFrame, note: str, cumulative: bool = False) -> go.Figure:
+    """Revenue attributed and reward cost per month ($), or both summed up over the period."""
+    if cumulative:
+        title = "Cumulative revenue attributed and reward cost ($)"
+        subtitle = "Running totals since the start of the period"
+    else:
+        title = "Revenue attributed and reward cost per month ($)"
+        subtitle = "Revenue of deals closed in the month; rewards paid in the month"
+    if _is_empty(monthly) or (_all_zero(monthly["revenue_attributed"])
+                              and _all_zero(monthly["reward_cost"])):
+        return empty(title, note)
+    df = monthly.sort_values("month")
+    months = [_month_label(m) for m in df["month"]]
+    revenue = df["revenue_attributed"].fillna(0).astype(float)
+    reward = df["reward_cost"].fillna(0).astype(float)
+    deals = df["deals_won"].fillna(0).astype(int)
+    if cumulative:
+        revenue, reward, deals = revenue.cumsum(), reward.cumsum(), deals.cumsum()
+    fig = _figure(title, subtitle, hovermode="x unified", barmode="group")
+    revenue_hover = _hover(
+        f"{'Revenue so far' if cumulative else 'Revenue attributed'}: {_money(r)} "
+        f"({_plural(d, 'deal')} won)" for r, d in zip(revenue, deals, strict=True)
+    )
+    reward_hover = _hover(
+        f"{'Rewards so far' if cumulative else 'Reward cost'}: {_money(c)}" for c in reward
+    )
+    if cumulative:
+        fig.add_scatter(x=months, y=revenue.tolist(), name="Revenue attributed",
+                        mode="lines+markers", line_color=BLUE, marker_color=BLUE, **revenue_hover)
+        fig.add_scatter(x=months, y=reward.tolist(), name="Reward cost",
+                        mode="lines+markers", line_color=ORANGE, marker_color=ORANGE,
+                        **reward_hover)
+    else:
+        fig.add_bar(x=months, y=revenue.tolist(), name="Revenue attributed", marker_color=BLUE,
+                    **revenue_hover)
+        fig.add_bar(x=months, y=reward.tolist(), name="Reward cost", marker_color=ORANGE,
+                    **reward_hover)
+    fig.update_layout(
+        xaxis={"type": "category", "title": None},
+        yaxis={"title": "Dollars", **MONEY_AXIS},
+    )
+    return fig
+
+
+def tech_volume(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figure:
+    """Leads per tech stacked won / lost / open, the techs with most leads at the top."""
+    title = "Leads submitted per tech by outcome (leads)"
+    df = by_tech if _is_empty(by_tech) else by_tech[by_tech["leads_submitted"].fillna(0) > 0]
+    if _is_empty(df):
+        return empty(title, note)
+    df = df.assign(_name=_tech_names(df))
+    df = df.sort_values(["leads_submitted", "_name"], ascending=[False, True])
+    total = len(df)
+    df = df.head(max(top, 1))
+    names = df["_name"].tolist()
+    fig = _figure(_cut_title(title, len(df), total), "Most leads at the top",
+                  barmode="stack", hovermode="y unified", height=_rows_height(len(df)))
+    for status, column, label in (("won", "leads_won", "Won"), ("lost", "leads_lost", "Lost"),
+                                  ("open", "leads_open", "Still open")):
+        fig.add_bar(
+            x=df[column].tolist(), y=names, orientation="h", name=label,
+            marker_color=STATUS_COLORS[status],
+            **_hover(f"{label}: {_count(v)} of {_plural(n, 'lead')}"
+                     for v, n in zip(df[column], df["leads_submitted"], strict=True)),
+        )
+    fig.update_layout(
+        xaxis={"title": "Leads submitted", "rangemode": "tozero", **COUNT_AXIS},
+        yaxis={"title": None, "autorange": "reversed", "categoryorder": "array",
+               "categoryarray": names, "type": "category", "gridcolor": "rgba(0,0,0,0)"},
+    )
+    return fig
+
+
+def tech_conversion(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figure:
+    """Conversion per tech with its 95 % Wilson interval, sorted by the interval's low end."""
+    title = "Conversion per tech with 95 % interval (%)"
+    df = by_tech if _is_empty(by_tech) else by_tech[
+        (by_tech["leads_submitted"].fillna(0) > 0) & by_tech["conversion_rate"].notna()]
+    if _is_empty(df):
+        return empty(title, note)
+    overall = df["leads_won"].sum() / df["leads_submitted"].sum()
+    df = df.assign(
+        _name=_tech_names(df),
+        _low=df["conversion_ci_low"].fillna(df["conversion_rate"]),
+        _high=df["conversion_ci_high"].fillna(df["conversion_rate"]),
+    )
+    df = df.sort_values(["_low", "leads_submitted", "_name"], ascending=[False, False, True])
+    total = len(df)
+    df = df.head(max(top, 1))
+    names = df["_name"].tolist()
+    rate = df["conversion_rate"].astype(float)
+    fig = _figure(
+        _cut_title(title, len(df), total),
+        "Dot: conversion; bar: 95 % interval (wide with few leads); sorted by the interval's "
+        "low end",
+        height=_rows_height(len(df)), showlegend=False,
+    )
+    fig.add_scatter(
+        x=rate.tolist(), y=names, mode="markers", name="Conversion",
+        marker={"color": BLUE, "size": 12},
+        error_x={"type": "data", "symmetric": False,
+                 "array": (df["_high"] - rate).tolist(),
+                 "arrayminus": (rate - df["_low"]).tolist(),
+                 "color": GREY, "thickness": 2.5, "width": 6},
+        **_hover(
+            f"<b>{name}</b><br>{_count(won)} of {_plural(n, 'lead')} won ({_pct(r)}), "
+            f"95 % interval {_num(lo) * 100:.0f}–{_num(hi) * 100:.0f} %"
+            for name, won, n, r, lo, hi in zip(names, df["leads_won"], df["leads_submitted"],
+                                               rate, df["_low"], df["_high"], strict=True)
+        ),
+    )
+    fig.add_vline(x=overall, line={"color": BLACK, "dash": "dash", "width": 1.5},
+                  annotation={"text": f"All techs {_pct(overall)}", "yanchor": "bottom"},
+                  annotation_position="top")
+    fig.update_layout(
+        xaxis={"title": "Conversion (leads won ÷ leads submitted)", "range": [0, 1.02],
+               **RATE_AXIS},
+        yaxis={"title": None, "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": names},
+    )
+    return fig
+
+
+def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
+    """One bubble per tech: leads submitted against conversion, sized by revenue attributed."""
+    title = "Lead volume (leads) vs conversion (%) per tech"
+    df = by_tech if _is_empty(by_tech) else by_tech[
+        (by_tech["leads_submitted"].fillna(0) > 0) & by_tech["conversion_rate"].notna()]
+    if _is_empty(df):
+        return empty(title, note)
+    median_leads = float(df["leads_submitted"].median())
+    overall = df["leads_won"].sum() / df["leads_submitted"].sum()
+    df = df.assign(_name=_tech_names(df),
+                   _revenue=df["revenue_attributed"].fillna(0).astype(float).clip(lower=0))
+    fig = _figure(
+        title,
+        f"Bubble size: revenue attributed ($). Lines: median tech ({median_leads:g} leads) and "
+        f"all techs' conversion ({_pct(overall)})",
+    )
+    biggest = df["_revenue"].max()
+    # Bubble area proportional to revenue; the largest bubble is 46 px across.
+    marker = ({"sizemode": "area", "sizeref": 2.0 * biggest / 46**2, "sizemin": 6}
+              if biggest > 0 else {"sizemode": "diameter"})
+    groups: list[tuple[str | None, pd.DataFrame]] = [(None, df)]
+    if "branch" in df:
+        branches = df["branch"].astype(object).where(df["branch"].notna(), "Unassigned")
+        if 1 < branches.nunique() <= len(PALETTE):
+            groups = [(b, df[branches == b]) for b in sorted(branches.unique())]
+    for i, (branch, part) in enumerate(groups):
+        sizes = part["_revenue"].tolist() if biggest > 0 else [14] * len(part)
+        fig.add_scatter(
+            x=part["leads_submitted"].tolist(), y=part["conversion_rate"].astype(float).tolist(),
+            mode="markers", name=branch or "Techs", showlegend=branch is not None,
+            marker={**marker, "size": sizes, "color": PALETTE[i % len(PALETTE)], "opacity": 0.75,
+                    "line": {"color": "white", "width": 1}},
+            **_hover(
+                f"<b>{name}</b>{f' ({branch})' if branch else ''}<br>"
+                f"{_plural(n, 'lead')} submitted, {_count(won)} won ({_pct(r)})<br>"
+                f"Revenue attributed: {_money(rev)}"
+                for name, n, won, r, rev in zip(part["_name"], part["leads_submitted"],
+                                                part["leads_won"], part["conversion_rate"],
+                                                part["revenue_attributed"], strict=True)
+            ),
+        )
+    line = {"color": GREY, "dash": "dash", "width": 1.5}
+    fig.add_vline(x=median_leads, line=line)
+    fig.add_hline(y=overall, line=line)
+    corners = (("High volume, high conversion", 1, 1), ("Low volume, high conversion", 0, 1),
+               ("Low volume, low conversion", 0, 0), ("High volume, low conversion", 1, 0))
+    for text, x, y in corners:
+        fig.add_annotation(text=text, x=x, y=y, xref="paper", yref="paper", showarrow=False,
+                           xanchor="right" if x else "left", yanchor="top" if y else "bottom",
+                           bgcolor="rgba(255,255,255,0.7)")
+    fig.update_layout(
+        xaxis={"title": "Leads submitted", "rangemode": "tozero", **COUNT_AXIS},
+        yaxis={"title": "Conversion", "range": [0, 1.05], **RATE_AXIS},
+        legend={"title": {"text": "Branch "}},
+    )
+    return fig
+
+
+def leads_per_100_jobs(frame: pd.DataFrame, note: str, top: int = 25) -> go.Figure:
+    """Leads per 100 service jobs run, per tech, highest at the top."""
+    title = "Leads per 100 service jobs per tech (leads per 100 jobs)"
+    df = frame if _is_empty(frame) else frame[frame["jobs"].fillna(0) > 0]
+    if _is_empty(df):
+        return empty(title, note)
+    overall = 100.0 * df["leads_submitted"].sum() / df["jobs"].sum()
+    df = df.assign(_name=_tech_names(df))
+    df = df.sort_values(["leads_per_100_jobs", "_name"], ascending=[False, True])
+    total = len(df)
+    df = df.head(max(top, 1))
+    names = df["_name"].tolist()
+    fig = _figure(_cut_title(title, len(df), total), "Highest at the top",
+                  showlegend=False, height=_rows_height(len(df)))
+    fig.add_bar(
+        x=df["leads_per_100_jobs"].astype(float).tolist(), y=names, orientation="h",
+        name="Leads per 100 jobs", marker_color=BLUE,
+        text=[f"{v:.1f}" for v in df["leads_per_100_jobs"]], textposition="outside",
+        **_hover(
+            f"<b>{name}</b><br>{v:.1f} leads per 100 jobs<br>"
+            f"{_plural(n, 'lead')} from {_plural(jobs, 'job')}"
+            for name, v, n, jobs in zip(names, df["leads_per_100_jobs"], df["leads_submitted"],
+                                        df["jobs"], strict=True)
+        ),
+    )
+    fig.add_vline(x=overall, line={"color": BLACK, "dash": "dash", "width": 1.5},
+                  annotation={"text": f"All techs {overall:.1f}", "yanchor": "bottom"},
+                  annotation_position="top")
+    fig.update_layout(
+        xaxis={"title": "Leads per 100 jobs", "rangemode": "tozero"},
+        yaxis={"title": None, "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": names},
+    )
+    return fig
+
+
+def funnel(funnel: pd.DataFrame, note: str) -> go.Figure:
+    """How far the period's leads got, stage by stage, as counts and % of submitted."""
+    title = "How far the period's leads got (leads, % of submitted)"
+    if _is_empty(funnel) or _num(funnel["submitted"].iloc[0]) == 0:
+        return empty(title, note)
+    row = funnel.iloc[0]
+    stages = (("submitted", "Submitted", BLACK),
+              ("contacted", "Contacted", STATUS_COLORS["contacted"]),
+              ("qualified", "Qualified", STATUS_COLORS["qualified"]),
+              ("quoted", "Quoted", STATUS_COLORS["quoted"]),
+              ("won", "Won", STATUS_COLORS["won"]))
+    counts = [int(_num(row[key])) for key, _, _ in stages]
+    fig = _figure(title, "A lead counts at every stage it reached", showlegend=False)
+    fig.add_trace(go.Funnel(
+        y=[label for _, label, _ in stages], x=counts, name="Leads",
+        texttemplate="%{value:,} (%{percentInitial:.0%})",
+        textposition="inside", textfont={"size": FONT_SIZE},
+        marker={"color": [color for *_, color in stages]},
+        connector={"fillcolor": "#EEEEEE", "line": {"width": 0}},
+        **_hover(f"{label}: {_plural(n, 'lead')} ({_pct(n / counts[0])} of submitted)"
+                 for (_, label, _), n in zip(stages, counts, strict=True)),
+    ))
+    fig.update_layout(xaxis={"visible": False}, yaxis={"title": None, "gridcolor": "rgba(0,0,0,0)"})
+    return fig
+
+
+def _dimension_rows(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The frame with a `_value` column to show, lead types in their fixed order."""
+    df = frame.assign(_value=_values(frame, label))
+    if label == "lead type":
+        df = df.assign(_rank=[_lead_type_rank(v) for v in df["dimension_value"]])
+        df = df.sort_values(["_rank", "_value"])
+    return df
+
+
+def conversion_by(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
+    """Conversion and win rate per value of a dimension (lead type, branch, sales rep)."""
+    title = f"Conversion and win rate by {label} (%)"
+    df = frame if _is_empty(frame) else frame[frame["leads_submitted"].fillna(0) > 0]
+    if _is_empty(df):
+        return empty(title, note)
+    df = _dimension_rows(df, label)
+    x = df["_value"].tolist()
+    fig = _figure(title, "Conversion: won ÷ submitted. Win rate: won ÷ (won + lost)",
+                  barmode="group", hovermode="x unified")
+    fig.add_bar(
+        x=x, y=_nullable(df["conversion_rate"]), name="Conversion", marker_color=BLUE,
+        texttemplate="%{y:.0%}", textposition="outside",
+        **_hover(f"Conversion: {_pct(r)} ({_count(won)} of {_plural(n, 'lead')} won)"
+                 for r, won, n in zip(df["conversion_rate"], df["leads_won"],
+                                      df["leads_submitted"], strict=True)),
+    )
+    fig.add_bar(
+        x=x, y=_nullable(df["win_rate"]), name="Win rate", marker_color=ORANGE,
+        texttemplate="%{y:.0%}", textposition="outside",
+        **_hover(
+            "Win rate: none closed yet" if _missing(r) else
+            f"Win rate: {_pct(r)} ({_count(won)} won of {_count(_num(won) + _num(lost))} closed)"
+            for r, won, lost in zip(df["win_rate"], df["leads_won"], df["leads_lost"], strict=True)
+        ),
+    )
+    fig.update_layout(
+        xaxis={"title": None, "type": "category"},
+        yaxis={"title": "Share of leads", "range": [0, 1.1], **RATE_AXIS},
+    )
+    return fig
+
+
+def revenue_by(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
+    """Revenue attributed per value of a dimension, largest first."""
+    title = f"Revenue attributed by {label} ($)"
+    if _is_empty(frame) or _all_zero(frame["revenue_attributed"]):
+        return empty(title, note)
+    df = _dimension_rows(frame, label)
+    df = df.assign(_revenue=df["revenue_attributed"].fillna(0).astype(float))
+    df = df.sort_values(["_revenue", "_value"], ascending=[False, True])
+    fig = _figure(title, "Revenue of tech leads won in the period", showlegend=False)
+    fig.add_bar(
+        x=df["_value"].tolist(), y=df["_revenue"].tolist(), name="Revenue attributed",
+        marker_color=BLUE, texttemplate="%{y:$.3s}", textposition="outside",
+        **_hover(f"<b>{v}</b><br>{_money(r)} from {_plural(d, 'deal')} won"
+                 for v, r, d in zip(df["_value"], df["_revenue"], df["deals_won"], strict=True)),
+    )
+    fig.update_layout(xaxis={"title": None, "type": "category"},
+                      yaxis={"title": "Revenue attributed", **MONEY_AXIS})
+    return fig
+
+
+def _age_label(months: int) -> str:
+    return "In the month submitted" if months == 0 else f"{_plural(months, 'month')} later"
+
+
+def cohort_heatmap(frame: pd.DataFrame, note: str) -> go.Figure:
+    """Cumulative conversion of each month's leads by months since submission."""
+    title = "Cumulative conversion by month submitted and age (%)"
+    if _is_empty(frame):
+        return empty(title, note)
+    df = frame.assign(_month=frame["cohort_month"].astype(str).str[:7],
+                      _age=frame["months_since"].astype(int))
+    cohorts = sorted(df["_month"].unique())
+    ages = list(range(0, int(df["_age"].max()) + 1))
+    z = (df.pivot_table(index="_month", columns="_age", values="conversion_rate", aggfunc="first")
+         .reindex(index=cohorts, columns=ages))
+    cells = {
+        (m, a): (f"<b>Submitted {_month_label(m, ' ')}</b> ({_plural(n, 'lead')})<br>"
+                 f"{_age_label(a)}: {_count(won)} won so far ({_pct(r)})")
+        for m, a, n, won, r in zip(df["_month"], df["_age"], df["leads_submitted"],
+                                   df["leads_won_by_then"], df["conversion_rate"], strict=True)
+    }
+    hover = [[cells.get((m, a), "") for a in ages] for m in cohorts]
+    fig = _figure(
+        title,
+        "Rows: the leads of one month. Along a row: share won by then, as deals keep closing",
+        height=max(DEFAULT_HEIGHT, TOP_MARGIN + 120 + 28 * len(cohorts)),
+    )
+    fig.add_trace(go.Heatmap(
+        z=[_nullable(row) for row in z.to_numpy().tolist()],
+        x=ages, y=[_month_label(m, " ") for m in cohorts],
+        colorscale="Blues", zmin=0, zmax=1, xgap=2, ygap=2,
+        texttemplate="%{z:.0%}", textfont={"size": FONT_SIZE - 2},
+        colorbar={"title": {"text": "Won"}, "tickformat": ".0%", "thickness": 14},
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+    ))
+    fig.update_layout(
+        xaxis={"title": "Months since submission (0 = the month submitted)", "dtick": 1,
+               "side": "top", "showgrid": False, "ticks": ""},
+        yaxis={"title": None, "autorange": "reversed", "type": "category", "showgrid": False},
+        margin={"t": TOP_MARGIN + 30},
+    )
+    return fig
+
+
+def time_to_close(frame: pd.DataFrame, note: str) -> go.Figure:
+    """Deals won in the period by days from submission to close."""
+    title = "Deals won by days from submission to close (deals)"
+    if _is_empty(frame) or _all_zero(frame["deals_won"]):
+        return empty(title, note)
+    df = frame.sort_values("bucket_order")
+    total = df["deals_won"].sum()
+    colors = [VERMILLION if b == "date error" else BLUE for b in df["bucket"]]
+    fig = _figure(title, "Deals closed in the period, whatever month they were submitted",
+                  showlegend=False)
+    fig.add_bar(
+        x=df["bucket"].tolist(), y=df["deals_won"].tolist(), name="Deals won",
+        marker_color=colors, texttemplate="%{y:,}", textposition="outside",
+        **_hover(
+            f"<b>{b}</b><br>{_plural(n, 'deal')} ({_pct(n / total)} of deals won)"
+            + ("<br>Close date before submission" if b == "date error" else "")
+            for b, n in zip(df["bucket"], df["deals_won"], strict=True)
+        ),
+    )
+    fig.update_layout(xaxis={"title": "Days from submission to close", "type": "category"},
+                      yaxis={"title": "Deals won", "rangemode": "tozero", **COUNT_AXIS})
+    return fig
+
+
+def lost_reasons(frame: pd.DataFrame, note: str) -> go.Figure:
+    """Leads lost in the period by reason, the most common first."""
+    title = "Leads lost by reason (leads, % of lost)"
+    if _is_empty(frame) or _all_zero(frame["leads_lost"]):
+        return empty(title, note)
+    df = frame.assign(
+        _reason=["Not given" if _missing(r) else str(r) for r in frame["loss_reason"]])
+    df = df.sort_values(["leads_lost", "_reason"], ascending=[False, True])
+    reasons = df["_reason"].tolist()
+    fig = _figure(title, "Leads lost with their close date in the period", showlegend=False,
+                  height=_rows_height(len(df)))
+    fig.add_bar(
+        x=df["leads_lost"].tolist(), y=reasons, orientation="h", name="Leads lost",
+        marker_color=STATUS_COLORS["lost"],
+        text=[f"{_count(n)} ({_pct(s)})" for n, s in zip(df["leads_lost"], df["share"],
+                                                        strict=True)],
+        textposition="outside",
+        **_hover(f"<b>{r}</b><br>{_plural(n, 'lead')} lost ({_pct(s)} of lost leads)"
+                 for r, n, s in zip(reasons, df["leads_lost"], df["share"], strict=True)),
+    )
+    fig.update_layout(
+        xaxis={"title": "Leads lost", "range": [0, 1.25 * float(df["leads_lost"].max())],
+               **COUNT_AXIS},
+        yaxis={"title": None, "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": reasons},
+    )
+    return fig
+
+
+def reward_cost_by_month(frame: pd.DataFrame, note: str) -> go.Figure:
+    """Rewards paid per month stacked by reason, clawbacks below zero, net cost as a line."""
+    title = "Reward cost per month by reason ($)"
+    if _is_empty(frame) or (_all_zero(frame["amount"]) and _all_zero(frame["clawback_amount"])):
+        return empty(title, note)
+    df = frame.assign(
+        _month=frame["month"].astype(str).str[:7],
+        _reason=["Not given" if _missing(r) else str(r) for r in frame["reason"]],
+        _claw=frame["clawback_amount"].fillna(0).astype(float),
+        _clawbacks=frame["clawbacks"].fillna(0).astype(int),
+    )
+    df = df.assign(_paid=df["amount"].fillna(0).astype(float) - df["_claw"],
+                   _payments=df["payouts"].fillna(0).astype(int) - df["_clawbacks"])
+    months = _month_range(df["_month"])
+    x = [_month_label(m) for m in months]
+    fig = _figure(title, "Clawbacks below zero; the line is the net cost",
+                  barmode="relative", hovermode="x unified")
+
+    def by_month(part: pd.DataFrame, column: str) -> list:
+        values = part.groupby("_month")[column].sum()
+        return [None if _num(values.get(m)) == 0 else float(values.get(m)) for m in months]
+
+    def counts(part: pd.DataFrame, column: str) -> pd.Series:
+        return part.groupby("_month")[column].sum()
+
+    paid = df.groupby("_reason")["_paid"].sum()
+    clawed = df.groupby("_reason")["_claw"].sum()
+    colors = [c for c in PALETTE if c not in (VERMILLION, BLACK)]
+    for i, reason in enumerate(r for r in paid.sort_values(ascending=False).index
+                               if paid[r] != 0):
+        part = df[df["_reason"] == reason]
+        y, n = by_month(part, "_paid"), counts(part, "_payments")
+        fig.add_bar(
+            x=x, y=y, name=reason, marker_color=colors[i % len(colors)],
+            **_hover(f"{reason}: {_money(v)} ({_plural(n.get(m, 0), 'payout')})"
+                     for v, m in zip(y, months, strict=True)),
+        )
+    for i, reason in enumerate(r for r in clawed.sort_values().index if clawed[r] != 0):
+        part = df[df["_reason"] == reason]
+        y, n = by_month(part, "_claw"), counts(part, "_clawbacks")
+        name = f"{reason} (clawed back)" if paid.get(reason, 0) != 0 else reason
+        fig.add_bar(
+            x=x, y=y, name=name,
+            marker={"color": VERMILLION, "pattern": {
+                "shape": CLAWBACK_PATTERNS[i % len(CLAWBACK_PATTERNS)], "fgcolor": "white",
+                "solidity": 0.3}},
+            **_hover(f"{name}: {_money(v)} ({_plural(n.get(m, 0), 'clawback')})"
+                     for v, m in zip(y, months, strict=True)),
+        )
+    net = df.groupby("_month")["amount"].sum()
+    net_y = [_num(net.get(m)) for m in months]
+    fig.add_scatter(
+        x=x, y=net_y, name="Net reward cost", mode="lines+markers",
+        line={"color": BLACK, "width": 2}, marker={"color": BLACK, "size": 8},
+        **_hover(f"<b>Net reward cost: {_money(v)}</b>" for v in net_y),
+    )
+    fig.update_layout(xaxis={"title": None, "type": "category"},
+                      yaxis={"title": "Rewards paid", "zerolinecolor": "#555555",
+                             "zerolinewidth": 2, **MONEY_AXIS})
+    return fig
+
+
+def contact_speed(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
+    """Days to first sales contact per value: median bar, 90th percentile marker, slowest first."""
+    title = f"Days to first sales contact by {label} (days)"
+    if _is_empty(frame):
+        return empty(title, note)
+    df = frame.assign(
+        _value=_values(frame, label),
+        _median=frame["median_days_to_contact"].astype(float),
+        _p90=frame["p90_days_to_contact"].astype(float),
+    )
+    # Values with no lead contacted at all are the slowest of all: they come first.
+    df = df.assign(_sort_median=df["_median"].fillna(math.inf),
+                   _sort_p90=df["_p90"].fillna(math.inf))
+    df = df.sort_values(["_sort_median", "_sort_p90", "_value"], ascending=[False, False, True])
+    values = df["_value"].tolist()
+    details = [
+        f"{_count(c)} of {_plural(n, 'lead')} contacted, {_pct(share)} within a week<br>"
+        f"{_plural(wait, 'lead')} waiting a week or more for a first contact"
+        for c, n, share, wait in zip(df["leads_contacted"], df["leads"],
+                                     df["contacted_within_7d_share"], df["awaiting_contact_7d"],
+                                     strict=True)
+    ]
+    fig = _figure(title, "Bar: median; diamond: 90th percentile (9 in 10 contacted by then)",
+                  hovermode="y unified", height=_rows_height(len(df)))
+    fig.add_bar(
+        x=_nullable(df["_median"]), y=values, orientation="h", name="Median", marker_color=BLUE,
+        **_hover(f"Median: {_days(m)}<br>{d}"
+                 for m, d in zip(df["_median"], details, strict=True)),
+    )
+    fig.add_scatter(
+        x=_nullable(df["_p90"]), y=values, mode="markers", name="90th percentile",
+        marker={"symbol": "diamond", "size": 14, "color": ORANGE,
+                "line": {"color": BLACK, "width": 1}},
+        **_hover(f"90th percentile: {_days(p)}" for p in df["_p90"]),
+    )
+    never = df["_median"].isna().tolist()
+    if any(never):
+        fig.add_scatter(
+            x=[0] * sum(never), y=[v for v, n in zip(values, never, strict=True) if n],
+            mode="markers", name="None contacted yet",
+            marker={"symbol": "x-thin", "size": 14, "line": {"color": VERMILLION, "width": 3}},
+            **_hover(f"None contacted yet<br>{d}"
+                     for d, n in zip(details, never, strict=True) if n),
+        )
+    # The week mark is a legend entry, not a label, so it never covers the legend or a bar.
+    fig.add_vline(x=7, line={"color": BLACK, "dash": "dash", "width": 1.5},
+                  showlegend=True, name="One week")
+    fig.update_layout(
+        xaxis={"title": "Days from submission to first contact", "rangemode": "tozero"},
+        yaxis={"title": None, "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": values},
+    )
+    return fig
+
+
+def open_by_age(frame: pd.DataFrame, note: str) -> go.Figure:
+    """The open backlog by days since submission, stacked by status."""
+    title = "Open leads by days since submission and status (leads)"
+    if _is_empty(frame) or _all_zero(frame["leads"]):
+        return empty(title, note)
+    df = frame.assign(_bucket=frame["bucket_order"].astype(int),
+                      _status=frame["status"].astype(str))
+    buckets = list(range(1, len(AGE_BUCKETS) + 1))
+    statuses = [s for s in OPEN_STATUSES if s in set(df["_status"])]
+    statuses += sorted(set(df["_status"]) - set(OPEN_STATUSES))
+    fig = _figure(title, "Leads not won or lost yet, by how long ago they were submitted",
+                  barmode="stack", hovermode="x unified")
+    for status in statuses:
+        counts = df[df["_status"] == status].groupby("_bucket")["leads"].sum()
+        y = [int(_num(counts.get(b))) for b in buckets]
+        label = STATUS_LABELS.get(status, status.capitalize())
+        fig.add_bar(
+            x=list(AGE_BUCKETS), y=y, name=label,
+            marker_color=STATUS_COLORS.get(status, GREY),
+            **_hover(f"{label}: {_plural(n, 'lead')}" for n in y),
+        )
+    fig.update_layout(
+        xaxis={"title": "Days since submission", "type": "category", "categoryorder": "array",
+               "categoryarray": list(AGE_BUCKETS)},
+        yaxis={"title": "Open leads", "rangemode": "tozero", **COUNT_AXIS},
+    )
+    return fig

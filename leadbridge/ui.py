@@ -1,0 +1,407 @@
+"""The Streamlit side of LeadBridge: the one connection, cached queries, shared filters, tiles.
+
+This is the only module of the package that imports Streamlit; the engine (db, importer,
+metrics, charts, exports) never does. Pages call these helpers and the engine, then draw.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from leadbridge import charts, contract, db, exports, importer, metrics
+from leadbridge.metrics import Filters
+
+# Widget keys owned by this module; pages never read them, they call current_filters().
+_PRESET, _FROM, _TO = "lb_preset", "lb_from", "lb_to"
+_BRANCH, _TYPE, _TECH = "lb_branch", "lb_lead_type", "lb_tech"
+_FILTERS = "lb_filters"
+DEFAULT_PRESET = "Last 12 months"
+
+# Query-string names of the filters: a copied link reproduces the view.
+URL_KEYS = {"preset": _PRESET, "from": _FROM, "to": _TO, "branch": _BRANCH,
+            "type": _TYPE, "tech": _TECH}
+
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    return db.connect(path)
+
+
+def db_file() -> str:
+    """The database file this app serves."""
+    return str(db.db_path())
+
+
+def connection():
+    """The app's one DuckDB connection (use a cursor per query: the engine does)."""
+    return _connection(db_file())
+
+
+def data_version() -> int:
+    """Grows with each import, so cached results are never stale."""
+    return db.data_version(connection())
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _query(path: str, version: int, name: str, filters: Filters | None, extra: tuple) -> pd.DataFrame:
+    return metrics.run(_connection(path), name, filters, **dict(extra))
+
+
+def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
+    """A query's result, cached by (query, parameters, data version)."""
+    return _query(db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
+
+
+def totals(filters: Filters) -> dict:
+    """The totals row of a period as a dict."""
+    return query("totals", filters).iloc[0].to_dict()
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def _month_options(first: date, latest: date) -> list[str]:
+    months, day = [], latest
+    while day >= first.replace(day=1):
+        months.append(day.strftime("%Y-%m"))
+        day = metrics.add_months(day, -1)
+    return months
+
+
+def _from_url(key: str, multi: bool):
+    if multi:
+        return st.query_params.get_all(key)
+    return st.query_params.get(key)
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared sidebar filters (state kept in the URL) and return the chosen Filters."""
+    span = query("data_range").iloc[0]
+    last_date = None if pd.isna(span["last_date"]) else pd.Timestamp(span["last_date"]).date()
+    first_date = None if pd.isna(span["first_date"]) else pd.Timestamp(span["first_date"]).date()
+    latest = metrics.latest_complete_month(last_date, date.today())
+    first = first_date or metrics.add_months(latest, -11)
+    months = _month_options(first, latest)
+    choices = query("filter_choices")
+
+    def options(kind: str) -> dict[str, str]:
+        rows = choices[choices["kind"] == kind]
+        return dict(zip(rows["value"], rows["label"], strict=True))
+
+    branches, techs = options("branch"), options("tech")
+    lead_types = {t: contract.LEAD_TYPE_LABELS[t] for t in contract.LEAD_TYPES}
+
+    _seed_from_url(months, branches, lead_types, techs)
+    side = st.sidebar
+    side.markdown("**Period**")
+    preset = side.selectbox("Period", metrics.PRESETS, key=_PRESET, label_visibility="collapsed",
+                            help="Counted back from the latest complete month in the data.")
+    if preset == "Custom months":
+        col_from, col_to = side.columns(2)
+        from_month = col_from.selectbox("From", months[::-1], key=_FROM)
+        to_month = col_to.selectbox("To", months, key=_TO)
+        if from_month > to_month:
+            from_month, to_month = to_month, from_month
+    else:
+        from_month, to_month = metrics.preset_months(preset, latest, first)
+    side.markdown("**Filters**")
+    chosen_branches = side.multiselect("Branch", list(branches), key=_BRANCH,
+                                       placeholder="All branches")
+    chosen_types = side.multiselect("Lead type", list(lead_types), key=_TYPE,
+                                    format_func=lead_types.get, placeholder="All lead types")
+    chosen_techs = side.multiselect("Technician", list(techs), key=_TECH,
+                                    format_func=lambda t: techs.get(t, t),
+                                    placeholder="All technicians")
+    filters = Filters.months(from_month, to_month, sorted(chosen_branches), sorted(chosen_types),
+                             sorted(chosen_techs))
+    _write_url(preset, from_month, to_month, filters)
+    st.session_state[_FILTERS] = filters
+    return filters
+
+
+def _seed_from_url(months, branches, lead_types, techs) -> None:
+    """On a fresh session, set the widgets from the link's query string (invalid values dropped)."""
+    if _PRESET in st.session_state:
+        return
+    preset = _from_url("preset", False)
+    st.session_state[_PRESET] = preset if preset in metrics.PRESETS else DEFAULT_PRESET
+    for url_key, widget, valid in (("from", _FROM, months), ("to", _TO, months)):
+        value = _from_url(url_key, False)
+        if value in valid:
+            st.session_state[widget] = value
+    for url_key, widget, valid in (("branch", _BRANCH, branches), ("type", _TYPE, lead_types),
+                                   ("tech", _TECH, techs)):
+        st.session_state[widget] = [v for v in _from_url(url_key, True) if v in valid]
+
+
+def _write_url(preset: str, from_month: str, to_month: str, filters: Filters) -> None:
+    params: dict[str, str | list[str]] = {"preset": preset}
+    if preset == "Custom months":
+        params.update({"from": from_month, "to": to_month})
+    for key, values in (("branch", filters.branches), ("type", filters.lead_types),
+                        ("tech", filters.techs)):
+        if values:
+            params[key] = list(values)
+    current = {k: (st.query_params.get_all(k) if k in ("branch", "type", "tech")
+                   else st.query_params.get(k)) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
+
+
+def current_filters() -> Filters:
+    """The filters the sidebar chose on this run (the router draws the sidebar before the page)."""
+    filters = st.session_state.get(_FILTERS)
+    if filters is None:
+        filters = sidebar_filters()
+    return filters
+
+
+def describe_filters(filters: Filters) -> str:
+    """'Nov 2025 – Oct 2026 · Boston · Upgrade' for captions and empty states."""
+    parts = [metrics.period_label(filters)]
+    if filters.branches:
+        parts.append(", ".join(filters.branches))
+    if filters.lead_types:
+        parts.append(", ".join(contract.LEAD_TYPE_LABELS.get(t, t) for t in filters.lead_types))
+    if filters.techs:
+        parts.append(f"{len(filters.techs)} tech(s)" if len(filters.techs) > 2
+                     else ", ".join(filters.techs))
+    return " · ".join(parts)
+
+
+def empty_note(filters: Filters, what: str = "leads") -> str:
+    """The empty-state sentence of a chart: 'No leads in Oct 2026 for Boston'."""
+    scope = [*filters.branches, *(contract.LEAD_TYPE_LABELS.get(t, t) for t in filters.lead_types)]
+    note = f"No {what} in {metrics.period_label(filters)}"
+    return note + (f" for {', '.join(scope)}" if scope else "")
+
+
+def page_header(title: str, filters: Filters, subtitle: str = "") -> None:
+    """Page title with the filters it shows."""
+    st.title(title)
+    st.caption(" · ".join(p for p in (describe_filters(filters), subtitle) if p))
+
+
+def footer() -> None:
+    """The data's as-of date and the last import, under every page."""
+    filters = current_filters()
+    as_of = query("as_of", filters).iloc[0, 0]
+    last = query("last_import")
+    when = "no import yet"
+    if len(last):
+        row = last.iloc[0]
+        when = f"last import {row['file']} ({row['table']}) on {pd.Timestamp(row['imported_at']):%b %d, %Y %H:%M}"
+    st.divider()
+    st.caption(f"Numbers as of {pd.Timestamp(as_of):%b %d, %Y} · {when} · definitions: docs/metrics.md")
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def compact_money(value: float) -> str:
+    """$950 · $12.3k · $10.2M: short enough for a tile on a laptop or a projector."""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= limit:
+            return f"${value / limit:,.1f}{suffix}"
+    return f"${value:,.0f}"
+
+
+def fmt(kind: str, value) -> str:
+    """A KPI value for people: counts 1,234 · rates 62.5 % · money $12,345 · ratio $8.20 · days 3.5."""
+    if _missing(value):
+        return "–"
+    if kind == "rate":
+        return f"{value * 100:.1f} %"
+    if kind == "money":
+        return ("-" if value < 0 else "") + compact_money(abs(value))
+    if kind == "ratio":
+        return f"${value:,.2f}"
+    if kind == "days":
+        return f"{value:,.1f} days"
+    return f"{int(value):,}"
+
+
+def fmt_delta(kind: str, current, previous) -> str | None:
+    """The change against the previous period: points for rates, relative % otherwise."""
+    if _missing(current) or _missing(previous):
+        return None
+    if kind == "rate":
+        return f"{(current - previous) * 100:+.1f} pts"
+    change = charts.kpi_delta(current, previous)
+    diff = current - previous
+    if kind == "money":
+        text = ("+" if diff >= 0 else "-") + compact_money(abs(diff))
+    elif kind == "ratio":
+        text = f"{'+' if diff >= 0 else '-'}${abs(diff):,.2f}"
+    elif kind == "days":
+        text = f"{diff:+.1f} days"
+    else:
+        text = f"{int(diff):+,}"
+    return text if change is None else f"{text} ({change:+.1%})"
+
+
+# Tiles per row: four stay readable beside the sidebar on a 1280-pixel laptop screen.
+TILES_PER_ROW = 4
+
+
+def kpi_tiles(tiles: list[dict], per_row: int = TILES_PER_ROW) -> None:
+    """Rows of KPI tiles: each dict has label, kind, value, previous, help and optional inverse."""
+    for first in range(0, len(tiles), per_row):
+        cols = st.columns(per_row)
+        for col, tile in zip(cols, tiles[first:first + per_row], strict=False):
+            _tile(col, tile)
+
+
+def _tile(col, tile: dict) -> None:
+    col.metric(
+        tile["label"],
+        fmt(tile["kind"], tile["value"]),
+        delta=fmt_delta(tile["kind"], tile["value"], tile.get("previous")),
+        delta_color="inverse" if tile.get("inverse") else "normal",
+        help=tile.get("help"),
+        border=True,
+    )
+
+
+def chart(figure) -> None:
+    """Draw a figure with our own theme (not Streamlit's)."""
+    st.plotly_chart(figure, theme=None, config=PLOTLY_CONFIG)
+
+
+def download_buttons(frame: pd.DataFrame, page: str, table: str, filters: Filters | None,
+                     key: str) -> None:
+    """CSV and Excel downloads of a table, formula cells defused, named by page, filters and date."""
+    name = exports.file_stem(page, table, filters, date.today())
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("Download CSV", exports.frame_to_csv(frame), f"{name}.csv", "text/csv",
+                         key=f"{key}_csv", icon=":material/download:")
+    right.download_button(
+        "Download Excel", exports.frame_to_xlsx(frame, sheet=table), f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", icon=":material/table_view:")
+
+
+def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, key: str,
+          column_config: dict | None = None, height: int | str = "auto") -> None:
+    """A sortable table with its downloads."""
+    st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
+    download_buttons(frame, page, name, filters, key)
+
+
+def lead_type_label(value: str) -> str:
+    return contract.LEAD_TYPE_LABELS.get(value, value)
+
+
+def one_tech(filters: Filters, tech_id: str) -> Filters:
+    """The same period and filters narrowed to one technician."""
+    return replace(filters, techs=(tech_id,))
+
+
+def _money(label: str):
+    return st.column_config.NumberColumn(label, format="dollar")
+
+
+def _percent(label: str):
+    return st.column_config.NumberColumn(label, format="percent")
+
+
+TECH_COLUMNS = {
+    "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
+    "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost", "leads_open": "Open",
+    "conversion_rate": _percent("Conversion"),
+    "conversion_ci_low": _percent("Interval low"),
+    "conversion_ci_high": _percent("Interval high"),
+    "deals_won": "Deals won (period)",
+    "revenue_attributed": _money("Revenue"),
+    "reward_cost": _money("Rewards"),
+    "revenue_per_reward_dollar": _money("Revenue per reward $"),
+}
+
+LEAD_COLUMNS = {
+    "lead_id": "Lead", "submitted_at": st.column_config.DateColumn("Submitted"),
+    "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch", "lead_type": "Type",
+    "customer_name": "Customer", "estimated_value": _money("Est. value"), "status": "Status",
+    "sales_rep": "Sales rep", "contacted_at": st.column_config.DateColumn("First contact"),
+    "closed_at": st.column_config.DateColumn("Closed"), "revenue": _money("Revenue"),
+    "loss_reason": "Loss reason", "days_to_contact": "Days to contact",
+    "days_waiting": "Days waiting",
+}
+
+DIMENSION_COLUMNS = {
+    "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost",
+    "conversion_rate": _percent("Conversion"), "win_rate": _percent("Win rate"),
+    "deals_won": "Deals won (period)", "revenue_attributed": _money("Revenue"),
+}
+
+SPEED_COLUMNS = {
+    "leads": "Leads", "leads_contacted": "Contacted",
+    "median_days_to_contact": st.column_config.NumberColumn("Median days", format="%.1f"),
+    "p90_days_to_contact": st.column_config.NumberColumn("90th pct days", format="%.1f"),
+    "contacted_within_7d_share": _percent("Contacted within 7 days"),
+    "awaiting_contact_7d": "Waiting 7+ days",
+}
+
+REWARD_COLUMNS = {
+    "paid_on": st.column_config.DateColumn("Paid on"), "tech_id": "Tech ID",
+    "tech_name": "Technician", "lead_id": "Lead", "month": "Month", "reason": "Reason",
+    "payouts": "Payouts", "amount": _money("Amount"), "clawbacks": "Clawbacks",
+    "clawback_amount": _money("Clawed back"), "branch": "Branch",
+}
+
+
+def preview_summary(preview) -> str:
+    """What a dry-run import found, in one markdown paragraph."""
+    fmt_bits = [preview.file_format.upper()]
+    if preview.encoding:
+        fmt_bits.append(preview.encoding)
+    if preview.delimiter:
+        fmt_bits.append(f"{preview.delimiter}-separated")
+    dates = {"MDY": "month first", "DMY": "day first", "YMD": "year first"}.get(
+        preview.date_order or "", "no slashed dates")
+    return (f"Table **{preview.table}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
+            f"{'decimal comma' if preview.decimal_comma else 'decimal point'}  \n"
+            f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
+            f"updated, {preview.unchanged:,} unchanged, {preview.superseded:,} superseded, "
+            f"**{preview.rejected:,} rejected**.")
+
+
+def column_matches(preview) -> pd.DataFrame:
+    """Which header of the file feeds which LeadBridge column."""
+    spec = contract.TABLES[preview.table]
+    return pd.DataFrame({
+        "LeadBridge column": spec.column_names,
+        "required": [c.required for c in spec.columns],
+        "from the file's column": [preview.matched.get(c, "–") for c in spec.column_names],
+    })
+
+
+def accounting_sentence(result: dict) -> str:
+    """'leads.csv → leads: read 120 = 100 new + 12 updated + ...'."""
+    return (f"{result['file']} → {result['table']}: read {result['read']:,} = "
+            f"{result['inserted']:,} new + {result['updated']:,} updated + {result['unchanged']:,} "
+            f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected")
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=64)
+def _preview(path: str, version: int, name: str, table, date_order, decimal_comma):
+    return importer.import_file(_connection(db_file()), path, display_name=name, dry_run=True,
+                                table=table, date_order=date_order, decimal_comma=decimal_comma)
+
+
+def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):
+    """What importing an uploaded file would do (a rolled-back import), cached per file content."""
+    return _preview(str(path), data_version(), name, table, date_order, decimal_comma)

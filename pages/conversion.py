@@ -1,0 +1,28 @@
+"""Conversion: how far leads get, which kinds and branches convert, how long it takes, why leads are lost."""
+
+import streamlit as st
+
+from leadbridge import charts, ui
+
+filters = ui.current_filters()
+ui.page_header("Conversion", filters, "cohort: leads submitted in the period")
+note = ui.empty_note(filters)
+
+ui.chart(charts.funnel(ui.query("funnel", filters), note))
+ui.chart(charts.cohort_heatmap(ui.query("cohort_conversion_by_age", filters), note))
+
+by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
+by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
+ui.chart(charts.conversion_by(by_type, "lead type", note))
+ui.chart(charts.conversion_by(by_branch, "branch", note))
+
+ui.chart(charts.time_to_close(ui.query("time_to_close", filters),
+                              ui.empty_note(filters, "deals won")))
+ui.chart(charts.lost_reasons(ui.query("lost_reasons", filters),
+                             ui.empty_note(filters, "lost leads")))
+
+with st.expander("Conversion by lead type and branch (tables)"):
+    ui.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",
+             filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
+    ui.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion", "by-branch",
+             filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)

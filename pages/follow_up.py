@@ -1,0 +1,41 @@
+"""Sales follow-up: how fast sales contacts tech leads, and which leads are still waiting."""
+
+import streamlit as st
+
+from leadbridge import charts, ui
+
+filters = ui.current_filters()
+as_of = ui.query("as_of", filters).iloc[0, 0]
+ui.page_header("Sales follow-up", filters, f"waiting and backlog as of {as_of:%b %d, %Y}")
+
+now = ui.totals(filters)
+waiting = ui.query("leads_awaiting_contact", filters)
+ui.kpi_tiles([
+    {"label": "Median days to first contact", "kind": "days", "value": now["median_days_to_contact"],
+     "help": "Half of the period's leads were contacted within this many days."},
+    {"label": "Waiting 7+ days (period's leads)", "kind": "count",
+     "value": now["leads_awaiting_contact_7d"],
+     "help": "Leads of the period still open, never contacted, submitted a week or more ago."},
+    {"label": "Waiting for first contact (all)", "kind": "count", "value": len(waiting),
+     "help": "Every open lead submitted by the period's end that sales has not contacted yet."},
+])
+
+by_rep = ui.query("contact_speed_by_dimension", filters, dimension="sales_rep")
+by_branch = ui.query("contact_speed_by_dimension", filters, dimension="branch")
+ui.chart(charts.contact_speed(by_rep, "sales rep", ui.empty_note(filters)))
+ui.chart(charts.contact_speed(by_branch, "branch", ui.empty_note(filters)))
+
+ui.chart(charts.open_by_age(ui.query("open_leads_by_age", filters), ui.empty_note(filters, "open leads")))
+
+st.subheader(f"Leads waiting for first contact ({len(waiting)}), oldest first")
+if waiting.empty:
+    st.success("Every lead has been contacted.")
+else:
+    ui.table(waiting, "follow-up", "awaiting-contact", filters, key="waiting",
+             column_config=ui.LEAD_COLUMNS)
+
+with st.expander("Speed to first contact by rep and branch (tables)"):
+    ui.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",
+             "speed-by-rep", filters, key="speed_rep", column_config=ui.SPEED_COLUMNS)
+    ui.table(by_branch.rename(columns={"dimension_value": "branch"}), "follow-up",
+             "speed-by-branch", filters, key="speed_branch", column_config=ui.SPEED_COLUMNS)

@@ -1,0 +1,46 @@
+"""Technicians: who brings leads, whose leads convert, and one tech's leads in detail."""
+
+import streamlit as st
+
+from leadbridge import charts, ui
+
+filters = ui.current_filters()
+ui.page_header("Technicians", filters)
+
+by_tech = ui.query("by_tech", filters)
+note = ui.empty_note(filters)
+
+ui.chart(charts.tech_volume(by_tech, note))
+ui.chart(charts.tech_conversion(by_tech, note))
+ui.chart(charts.volume_vs_conversion(by_tech, note))
+per_jobs = ui.query("leads_per_100_jobs_by_tech", filters)
+ui.chart(charts.leads_per_100_jobs(per_jobs, ui.empty_note(filters, "service jobs")))
+
+st.subheader("Leaderboard")
+st.caption("Click a column header to sort. The interval is where each tech's true conversion "
+           "likely lies (95 %): wide for techs with few leads.")
+ui.table(
+    by_tech, "technicians", "leaderboard", filters, key="leaderboard",
+    column_config=ui.TECH_COLUMNS,
+)
+
+st.subheader("One technician")
+names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
+if not names:
+    st.info(note)
+else:
+    tech = st.selectbox("Technician", list(names), format_func=lambda t: f"{names[t]} ({t})",
+                        key="technicians_drilldown")
+    one = ui.one_tech(filters, tech)
+    row = by_tech[by_tech["tech_id"] == tech].iloc[0]
+    ui.kpi_tiles([
+        {"label": "Leads", "kind": "count", "value": row["leads_submitted"]},
+        {"label": "Won", "kind": "count", "value": row["leads_won"]},
+        {"label": "Conversion", "kind": "rate", "value": row["conversion_rate"]},
+        {"label": "Revenue attributed", "kind": "money", "value": row["revenue_attributed"]},
+        {"label": "Rewards paid", "kind": "money", "value": row["reward_cost"]},
+    ])
+    ui.chart(charts.monthly_leads(ui.query("monthly", one), ui.empty_note(one)))
+    st.markdown(f"**{names[tech]}'s leads and what became of each**")
+    ui.table(ui.query("lead_list", one), "technicians", f"leads-{tech}", one, key="tech_leads",
+             column_config=ui.LEAD_COLUMNS)
