@@ -175,8 +175,12 @@ def cmd_sample(args) -> int:
     from leadbridge import sample
 
     seed = sample.DEFAULT_SEED if args.seed is None else args.seed
-    written = sample.generate(Path(args.out), techs=args.techs, months=args.months, seed=seed,
-                              end_month=args.end_month, bad_rows=not args.clean)
+    try:
+        written = sample.generate(Path(args.out), techs=args.techs, months=args.months, seed=seed,
+                                  end_month=args.end_month, bad_rows=not args.clean)
+    except ValueError as exc:
+        print(f"leadbridge sample: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     for table, path in written.items():
         print(f"{table}: {path}")
     return EXIT_OK
