@@ -52,9 +52,9 @@ EMPTY_HEIGHT = 320
 ROW_HEIGHT = 30
 # Room above the plot for the title, the subtitle and a legend that may wrap onto two lines.
 TOP_MARGIN = 130
-# Characters per title and subtitle line: what fits a half-width chart beside the sidebar at 1280 px.
-TITLE_WRAP = 46
-SUBTITLE_WRAP = 62
+# Characters per title and subtitle line: what fits a full-width chart beside the sidebar at 1280 px.
+TITLE_WRAP = 72
+SUBTITLE_WRAP = 100
 
 MONEY_AXIS = {"tickprefix": "$", "tickformat": ",.0f"}
 RATE_AXIS = {"tickformat": ".0%"}

@@ -95,7 +95,9 @@ TABLES: dict[str, Table] = {
             Column("tech_id", ID, True, _TECH_ID + ("Submitted By ID",)),
             Column("tech_name", TEXT, False, _TECH_NAME + ("Submitted By",)),
             Column("branch", TEXT, False, _BRANCH),
-            Column("customer_id", ID, False, ("Customer ID", "Account ID", "Customer Number", "Customer #")),
+            # No "Customer #": headers compare without punctuation, so it would read as "Customer",
+            # which the contract gives to customer_name.
+            Column("customer_id", ID, False, ("Customer ID", "Account ID", "Customer Number", "Customer No")),
             Column("customer_name", TEXT, False, ("Customer", "Customer Name", "Account", "Account Name",
                                                   "Company")),
             Column("lead_type", TEXT, False, ("Lead Type", "Opportunity Type", "Type", "Lead Category",

@@ -128,6 +128,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 cur.execute(statement)
         _sync_words(cur, "status_words", contract.STATUS_WORDS)
         _sync_words(cur, "lead_type_words", contract.LEAD_TYPE_WORDS)
+        cur.execute("delete from lead_types")
+        cur.execute(
+            "insert into lead_types select unnest($types), unnest($labels), unnest($orders)",
+            {"types": list(contract.LEAD_TYPE_LABELS), "labels": list(contract.LEAD_TYPE_LABELS.values()),
+             "orders": list(range(len(contract.LEAD_TYPE_LABELS)))},
+        )
         cur.execute("commit")
     except Exception:
         cur.execute("rollback")

@@ -298,8 +298,8 @@ def _staging_file(con, suffix: str) -> Path:
 
 
 def _db_file(con) -> Path:
-    return Path(con.execute("select path from duckdb_databases() where database_name = current_database()")
-                .fetchone()[0])
+    return Path(con.cursor().execute(
+        "select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
 
 
 def _stage(con, path: Path, name: str) -> _Staged:
@@ -325,11 +325,21 @@ def _stage(con, path: Path, name: str) -> _Staged:
             staged = _Staged(target, fmt, encoding, temporary=True)
     else:
         target = _staging_file(con, ".csv")
-        with open(path, encoding=encoding, newline="") as src, open(target, "w", encoding="utf-8",
-                                                                     newline="") as dst:
-            shutil.copyfileobj(src, dst, CHUNK)
+        try:
+            with open(path, encoding=encoding, newline="") as src, open(target, "w", encoding="utf-8",
+                                                                         newline="") as dst:
+                shutil.copyfileobj(src, dst, CHUNK)
+        except UnicodeDecodeError as exc:  # a UTF-16 byte-order mark, then broken text
+            target.unlink(missing_ok=True)
+            raise ImportRefused(name, f"the file is not valid {encoding} text ({exc.reason}): "
+                                "save it again as CSV UTF-8") from exc
         staged = _Staged(target, fmt, encoding, temporary=True)
-    staged.delimiter = _detect_delimiter(staged.path, name)
+    try:
+        staged.delimiter = _detect_delimiter(staged.path, name)
+    except ImportRefused:
+        if staged.temporary:
+            staged.path.unlink(missing_ok=True)
+        raise
     return staged
 
 
@@ -376,8 +386,9 @@ def _read_raw(cur, staged: _Staged, name: str) -> list[str]:
         rel = rel.select(*[duckdb.ColumnExpression(c).cast(text).alias(f"c{i}")
                            for i, c in enumerate(header)])
         cur.register("raw_parquet", rel)
+        # Numbered like a spreadsheet's rows: the header is row 1, the first data row is row 2.
         cur.execute("create or replace temp table raw as "
-                    "select row_number() over () as line_no, * from raw_parquet")
+                    "select row_number() over () + 1 as line_no, * from raw_parquet")
         cur.unregister("raw_parquet")
         return [str(h) for h in header]
     width = len(cur.execute("select * from raw limit 0").description) - 1
@@ -415,7 +426,7 @@ def _choose_table(name: str, headers: list[str], table: str | None) -> contract.
     by_name = contract.table_from_filename(name)
     if by_name:
         return contract.TABLES[by_name]
-    candidates = contract.table_from_headers(headers)
+    candidates = _most_specific(contract.table_from_headers(headers), headers)
     if len(candidates) == 1:
         return contract.TABLES[candidates[0]]
     prefixes = ", ".join(f"{t.file_prefixes[0]}*" for t in contract.TABLES.values())
@@ -426,6 +437,18 @@ def _choose_table(name: str, headers: list[str], table: str | None) -> contract.
     raise ImportRefused(
         name, f"cannot tell which table this is from its name or headers "
         f"({', '.join(h for h in headers if h)}): name the file after its table ({prefixes}) or pass --table")
+
+
+def _most_specific(candidates: list[str], headers: list[str]) -> list[str]:
+    """Drop a table whose required headers all serve another candidate too: a leads export
+    always has a tech ID column, so it also fits the roster, but it is the leads it holds."""
+    def required_headers(table: str) -> set[int]:
+        spec = contract.TABLES[table]
+        mapping, _ = contract.match_headers(spec, headers)
+        return {pos for col, pos in mapping.items() if col in spec.required}
+
+    used = {t: required_headers(t) for t in candidates}
+    return [t for t in candidates if not any(used[t] < used[other] for other in candidates)]
 
 
 def _project(cur, spec: contract.Table, mapping: dict[str, int], width: int) -> None:
@@ -530,3 +553,18 @@ def describe(result: ImportResult) -> str:
         line += f" (ignored columns: {', '.join(result.ignored)})"
     return line
 
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def save_upload(con, name: str, data: bytes) -> Path:
+    """Keep an uploaded export in the upload folder under a unique, safe name; return its path."""
+    folder = db.upload_dir(_db_file(con))
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    target = folder / f"{digest}_{safe}"
+    if not target.exists():
+        target.write_bytes(data)
+    return target

@@ -286,10 +286,10 @@ def download_buttons(frame: pd.DataFrame, page: str, table: str, filters: Filter
                      key: str) -> None:
     """CSV and Excel downloads of a table, formula cells defused, named by page, filters and date."""
     name = exports.file_stem(page, table, filters, date.today())
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Download CSV", exports.frame_to_csv(frame), f"{name}.csv", "text/csv",
-                         key=f"{key}_csv", icon=":material/download:")
-    right.download_button(
+    row = st.container(horizontal=True)
+    row.download_button("Download CSV", exports.frame_to_csv(frame), f"{name}.csv", "text/csv",
+                        key=f"{key}_csv", icon=":material/download:")
+    row.download_button(
         "Download Excel", exports.frame_to_xlsx(frame, sheet=table), f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/table_view:")

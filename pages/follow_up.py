@@ -11,13 +11,14 @@ ui.page_header("Sales follow-up", filters, f"waiting and backlog as of {as_of:%b
 now = ui.totals(filters)
 waiting = ui.query("leads_awaiting_contact", filters)
 ui.kpi_tiles([
-    {"label": "Median days to first contact", "kind": "days", "value": now["median_days_to_contact"],
+    {"label": "Median days to contact", "kind": "days", "value": now["median_days_to_contact"],
      "help": "Half of the period's leads were contacted within this many days."},
-    {"label": "Waiting 7+ days (period's leads)", "kind": "count",
+    {"label": "Waiting 7+ days", "kind": "count",
      "value": now["leads_awaiting_contact_7d"],
-     "help": "Leads of the period still open, never contacted, submitted a week or more ago."},
-    {"label": "Waiting for first contact (all)", "kind": "count", "value": len(waiting),
-     "help": "Every open lead submitted by the period's end that sales has not contacted yet."},
+     "help": "The period's leads still open and never contacted, submitted a week or more ago."},
+    {"label": "Waiting for contact", "kind": "count", "value": len(waiting),
+     "help": "Every open lead submitted by the period's end that sales has not contacted "
+             "yet, whatever month it was submitted."},
 ])
 
 by_rep = ui.query("contact_speed_by_dimension", filters, dimension="sales_rep")

@@ -5,7 +5,7 @@ select
     tech_id,
     tech_name,
     branch,
-    lead_type,
+    lead_type_label as lead_type,
     customer_name,
     estimated_value,
     status,

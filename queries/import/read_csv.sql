@@ -12,5 +12,7 @@ from read_csv(
     escape = '"',
     null_padding = true,
     all_varchar = true,
-    max_line_size = 10000000
+    max_line_size = 10000000,
+    -- DuckDB's parallel scanner refuses null padding with quoted line breaks (multi-line notes).
+    parallel = false
 );

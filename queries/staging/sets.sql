@@ -44,3 +44,14 @@ where submitted_at <= period_end
     and lb_selected(branches, branch)
     and lb_selected(lead_types, lead_type)
     and lb_selected(techs, tech_id);
+
+-- The latest date anywhere in the data (submissions, contacts, closes, payouts): the as-of date's
+-- upper bound and the end of the data's span.
+create or replace macro lb_latest_date() as (
+    select greatest(
+        (select max(submitted_at) from leads),
+        (select max(contacted_at) from outcomes),
+        (select max(closed_at) from outcomes),
+        (select max(paid_on) from payouts)
+    )
+);

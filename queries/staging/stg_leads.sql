@@ -14,6 +14,7 @@ final as (
         coalesce(l.tech_name, roster.tech_name, l.tech_id) as tech_name,
         coalesce(nullif(trim(l.branch), ''), roster.branch, 'Unassigned') as branch,
         coalesce(l.lead_type, 'other') as lead_type,
+        coalesce(types.label, l.lead_type, 'Other') as lead_type_label,
         l.customer_id,
         coalesce(l.customer_name, l.customer_id) as customer_name,
         l.estimated_value,
@@ -36,6 +37,8 @@ final as (
         on l.lead_id = o.lead_id
     left join roster
         on l.tech_id = roster.tech_id
+    left join lead_types as types
+        on coalesce(l.lead_type, 'other') = types.lead_type
 )
 
 select * from final;
