@@ -1,0 +1,173 @@
+"""Every page, driven with Streamlit's AppTest: it runs, and a filter change shows the report's numbers."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from leadbridge import db, importer, report
+from leadbridge.metrics import Filters
+from tests.app_fixtures import CHART_PAGES, DASHBOARD, PAGES, build_sample_db, copy_db
+
+# The default view: the last 12 months counted back from the sample's latest complete month.
+DEFAULT = ("2025-11", "2026-10")
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    return build_sample_db(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(autouse=True)
+def navigation_app(monkeypatch):
+    """Run reruns the way the server does for an st.navigation app.
+
+    AppTest (Streamlit 1.67) resets PagesManager.uses_pages_directory before every run; with a
+    pages/ folder beside dashboard.py each rerun then takes the old pages-folder path and runs the
+    page file alone, without the router's sidebar. The server sets the flag to False once
+    st.navigation has run and keeps it, so the tests do the same.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def open_app(monkeypatch):
+    """open_app(db_file, page=None, query=None) -> a run AppTest of the dashboard on that database."""
+
+    def _open(db_file, page: str | None = None, query: dict | None = None) -> AppTest:
+        monkeypatch.setenv("LEADBRIDGE_DB", str(db_file))
+        at = AppTest.from_file(str(DASHBOARD), default_timeout=90)
+        if query:
+            at.query_params.update(query)
+        if page:
+            at.switch_page(PAGES[page])
+        return at.run()
+
+    return _open
+
+
+def totals(db_file, filters: Filters) -> dict:
+    """The report command's totals for these filters (the numbers pages must show)."""
+    return report.build(db.connect(db_file), filters)["totals"]
+
+
+def tile(at: AppTest, label: str) -> str:
+    matches = [m.value for m in at.metric if m.label == label]
+    assert matches, f"no tile {label!r}; tiles: {[m.label for m in at.metric]}"
+    return matches[0]
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_sample_company(open_app, sample_db, page):
+    at = open_app(sample_db, page)
+    no_exception(at)
+    assert at.title, "every page has a title"
+    if page in CHART_PAGES:
+        assert len(at.get("plotly_chart")) >= 3, "the page draws its charts"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_database(open_app, tmp_path, page):
+    at = open_app(tmp_path / "data" / "empty.duckdb", page)
+    no_exception(at)
+    if page in CHART_PAGES:
+        assert at.get("plotly_chart"), "charts show their empty state"
+
+
+def test_a_manager_picks_boston_and_the_overview_shows_bostons_numbers(open_app, sample_db):
+    at = open_app(sample_db, "overview")
+    everyone = totals(sample_db, Filters.months(*DEFAULT))
+    assert tile(at, "Leads submitted") == f"{everyone['leads_submitted']:,}"
+
+    at.multiselect(key="lb_branch").select("Boston").run()
+    boston = totals(sample_db, Filters.months(*DEFAULT, branches=["Boston"]))
+    assert boston["leads_submitted"] < everyone["leads_submitted"]
+    assert tile(at, "Leads submitted") == f"{boston['leads_submitted']:,}"
+    assert tile(at, "Conversion") == f"{boston['conversion_rate'] * 100:.1f} %"
+    assert at.query_params["branch"] == "Boston", "the filter is in the link"
+
+
+def test_a_link_with_filters_opens_the_same_view(open_app, sample_db):
+    at = open_app(sample_db, "overview",
+                  query={"preset": "Last full month", "type": ["upgrade", "new_equipment"]})
+    wanted = totals(sample_db, Filters.months("2026-10", "2026-10",
+                                              lead_types=["new_equipment", "upgrade"]))
+    assert tile(at, "Leads submitted") == f"{wanted['leads_submitted']:,}"
+
+
+def test_choosing_a_lead_type_narrows_the_technicians_leaderboard(open_app, sample_db):
+    at = open_app(sample_db, "technicians")
+    before = at.dataframe[0].value["leads_submitted"].sum()
+    at.multiselect(key="lb_lead_type").select("upgrade").run()
+    no_exception(at)
+    after = at.dataframe[0].value["leads_submitted"].sum()
+    wanted = totals(sample_db, Filters.months(*DEFAULT, lead_types=["upgrade"]))
+    assert after == wanted["leads_submitted"] < before
+
+
+def test_the_conversion_tables_follow_the_period(open_app, sample_db):
+    at = open_app(sample_db, "conversion")
+    at.selectbox(key="lb_preset").set_value("Last quarter").run()
+    no_exception(at)
+    by_type = at.dataframe[0].value
+    built = report.build(db.connect(sample_db), Filters.months("2026-07", "2026-09"))
+    assert by_type["leads_submitted"].sum() == built["totals"]["leads_submitted"]
+    assert by_type["leads_won"].sum() == built["totals"]["leads_won"]
+
+
+def test_revenue_of_one_branch_matches_the_report(open_app, sample_db):
+    at = open_app(sample_db, "revenue_rewards")
+    at.multiselect(key="lb_branch").select("Hartford").run()
+    no_exception(at)
+    wanted = totals(sample_db, Filters.months(*DEFAULT, branches=["Hartford"]))
+    assert tile(at, "Deals won") == f"{wanted['deals_won']:,}"
+    assert tile(at, "Revenue attributed") == f"${wanted['revenue_attributed'] / 1e6:,.1f}M"
+
+
+def test_one_techs_follow_up_numbers_match_the_report(open_app, sample_db):
+    at = open_app(sample_db, "follow_up")
+    everyone = tile(at, "Waiting 7+ days")
+    at.selectbox(key="lb_preset").set_value("Last full month").run()
+    wanted = totals(sample_db, Filters.months("2026-10", "2026-10"))
+    assert tile(at, "Waiting 7+ days") == f"{wanted['leads_awaiting_contact_7d']:,}"
+    assert tile(at, "Waiting 7+ days") != everyone
+    assert tile(at, "Median days to contact") == f"{wanted['median_days_to_contact']:,.1f} days"
+
+
+def test_the_data_page_lists_imports_rejects_and_quality_gaps(open_app, sample_db):
+    at = open_app(sample_db, "data")
+    no_exception(at)
+    history, rejects = at.dataframe[0].value, at.dataframe[1].value
+    assert len(history) == 6 and set(history["table"]) == {
+        "techs", "leads", "outcomes", "payouts", "jobs", "attendance"}
+    assert rejects[["import_id", "row"]].drop_duplicates().shape[0] == history["rejected"].sum() == 8
+    labels = [e.label for e in at.expander]
+    assert "Outcomes whose lead is unknown: 2" in labels
+    assert "Lead types counted as 'other': 1" in labels
+
+
+def test_an_import_shows_up_at_once(open_app, sample_db, tmp_path, write):
+    file = copy_db(sample_db, tmp_path)
+    at = open_app(file, "overview")
+    at.selectbox(key="lb_preset").set_value("Last full month").run()
+    before = int(tile(at, "Leads submitted").replace(",", ""))
+    export = write("leads_extra.csv", [
+        ["Lead ID", "Date Submitted", "Technician ID"],
+        ["X-1", "2026-10-05", "0105"],
+        ["X-2", "2026-10-06", "0105"],
+    ])
+    result = importer.import_file(db.connect(file), export)
+    assert result.inserted == 2
+    at.run()
+    assert int(tile(at, "Leads submitted").replace(",", "")) == before + 2
