@@ -18,7 +18,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 STAGING_VIEWS = ("stg_leads", "stg_payouts", "stg_techs", "sets")
 
 # Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _SLOT_TOKENS = re.compile(r"[a-z_][a-z0-9_]*|::|[.,=]|\s+")

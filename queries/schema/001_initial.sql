@@ -137,13 +137,6 @@ create table if not exists status_words (
     status varchar not null
 );
 
--- The lead types with the names people read, in the contract's order.
-create table if not exists lead_types (
-    lead_type varchar primary key,
-    label varchar not null,
-    sort_order integer not null
-);
-
 create table if not exists lead_type_words (
     word varchar primary key,
     lead_type varchar not null
