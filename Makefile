@@ -18,7 +18,7 @@ setup: $(BIN)/activate
 # Load the sample company on first run, then open the dashboard.
 run: setup
 	@if [ ! -f "$(DB)" ]; then $(BIN)/leadbridge import sample_data/ --db "$(DB)"; fi
-	LEADBRIDGE_DB="$(DB)" $(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/leadbridge dashboard --db "$(DB)" --port $(PORT)
 
 test: setup
 	$(BIN)/ruff check .

@@ -245,8 +245,9 @@ def _rows_height(rows: int) -> int:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters, never breaking inside a "(unit)"."""
-    glued = re.sub(r"\([^)]*\)", lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    """Lines of at most `width` characters, never breaking a "(unit)" or "top 25 of 40 techs"."""
+    glued = re.sub(r"\([^)]*\)|top \d+ of \d+ \w+", lambda m: m.group(0).replace(" ", "\u00a0"),
+                   text)
     return [line.replace("\u00a0", " ") for line in textwrap.wrap(glued, width)] or [""]
 
 

@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(rep)
     rep.add_argument("--format", choices=["json", "csv", "md"], default="json")
 
+    dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
+                          description="Serve the Streamlit dashboard (what `make run` does).")
+    _db_option(dash)
+    dash.add_argument("--port", type=int, default=8501)
+    dash.add_argument("--address", default=None, help="interface to listen on (default: all)")
+    dash.add_argument("--headless", action="store_true", help="do not open a browser tab")
+
     sam = sub.add_parser("sample", help="write a synthetic company's exports")
     sam.add_argument("--out", required=True, metavar="DIR")
     sam.add_argument("--techs", type=int, default=40)
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         "quality": cmd_quality,
         "sample": cmd_sample,
         "report": cmd_report,
+        "dashboard": cmd_dashboard,
     }[args.command]
     from leadbridge.db import DatabaseError
 
@@ -169,6 +177,22 @@ def cmd_report(args) -> int:
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
     return EXIT_OK
+
+
+def cmd_dashboard(args) -> int:
+    import os
+
+    from leadbridge import db, serve
+
+    if args.db:
+        os.environ["LEADBRIDGE_DB"] = str(db.db_path(args.db))
+    options = ["--server.port", str(args.port), "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    if args.address:
+        options += ["--server.address", args.address]
+    if args.headless:
+        options += ["--server.headless", "true"]
+    return serve.run(options)
 
 
 def cmd_sample(args) -> int:

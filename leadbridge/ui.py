@@ -13,8 +13,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, metrics
+from leadbridge import charts, contract, db, exports, importer, metrics, serve
 from leadbridge.metrics import Filters
+
+# A safety net for `streamlit run dashboard.py` (make run and `leadbridge dashboard` do it first).
+serve.navigation_only()
 
 # Widget keys owned by this module; pages never read them, they call current_filters().
 _PRESET, _FROM, _TO = "lb_preset", "lb_from", "lb_to"
