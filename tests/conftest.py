@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import xlsxwriter
+from streamlit.runtime.pages_manager import PagesManager
 
 from leadbridge import db
 
@@ -88,3 +89,21 @@ def snapshot(con) -> dict[str, list[tuple]]:
 def take_snapshot():
     """take_snapshot(con) -> {table: sorted rows} for 'the database is unchanged' assertions."""
     return snapshot
+
+
+@pytest.fixture(autouse=True)
+def navigation_app(monkeypatch):
+    """Run reruns the way the server does for an st.navigation app.
+
+    AppTest (Streamlit 1.67) resets PagesManager.uses_pages_directory before every run; with a
+    pages/ folder beside dashboard.py each rerun then takes the old pages-folder path and runs the
+    page file alone, without the router's sidebar. The server sets the flag to False once
+    st.navigation has run and keeps it, so the tests do the same.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from leadbridge import db, importer, report
@@ -17,24 +16,6 @@ DEFAULT = ("2025-11", "2026-10")
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
     return build_sample_db(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture(autouse=True)
-def navigation_app(monkeypatch):
-    """Run reruns the way the server does for an st.navigation app.
-
-    AppTest (Streamlit 1.67) resets PagesManager.uses_pages_directory before every run; with a
-    pages/ folder beside dashboard.py each rerun then takes the old pages-folder path and runs the
-    page file alone, without the router's sidebar. The server sets the flag to False once
-    st.navigation has run and keeps it, so the tests do the same.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        PagesManager.uses_pages_directory = False
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture
