@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/leadbridge.duckdb
 PORT ?= 8501
 
-.PHONY: run test setup lint import-sample bench bench-quick clean
+.PHONY: run test setup lint import-sample screenshots bench bench-quick clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+
+# Refresh the README's screenshots (docs/screenshot-*.png) from the sample company in Chromium.
+screenshots: setup
+	LEADBRIDGE_DOC_SCREENSHOTS=1 $(BIN)/pytest -q tests/test_browser.py -k "renders and 1280x800"
 
 import-sample: setup
 	$(BIN)/leadbridge import sample_data/ --db "$(DB)"
