@@ -257,6 +257,46 @@ def fmt_delta(kind: str, current, previous) -> str | None:
     return text if change is None else f"{text} ({change:+.1%})"
 
 
+# Every total a tile shows: its label, format, whether a rise is bad news, and what it means.
+KPIS = {
+    "leads_submitted": ("Leads submitted", "count", False, "Leads techs submitted in the period."),
+    "conversion_rate": ("Conversion", "rate", False,
+                        "Share of the period's leads won so far; recent months are still maturing."),
+    "revenue_attributed": ("Revenue attributed", "money", False,
+                           "Revenue of tech leads won (closed) in the period."),
+    "reward_cost": ("Reward cost", "money", True,
+                    "Rewards paid to techs in the period, clawbacks deducted."),
+    "revenue_per_reward_dollar": ("Revenue per reward $", "ratio", False,
+                                  "Revenue attributed for each dollar of rewards paid."),
+    "program_roi": ("Program ROI", "rate", False,
+                    "(Gross margin of deals won − reward cost) ÷ reward cost."),
+    "participation_rate": ("Participation", "rate", False,
+                           "Share of active roster techs who submitted at least one lead."),
+    "participating_techs": ("Techs with leads", "count", False,
+                            "Technicians who submitted a lead in the period."),
+    "deals_won": ("Deals won", "count", False, "Leads won with their close date in the period."),
+    "cost_per_won_deal": ("Cost per won deal", "money", True, "Reward cost ÷ deals won."),
+    "median_days_to_contact": ("Median days to contact", "days", True,
+                               "Half of the period's leads were contacted within this many days."),
+    "leads_awaiting_contact_7d": ("Waiting 7+ days", "count", True,
+                                  "The period's leads still open and never contacted, submitted a "
+                                  "week or more ago."),
+}
+
+
+def total_tiles(keys: list[str], filters: Filters, compare: bool = True,
+                extra: list[dict] = ()) -> None:
+    """Tiles of the period's totals (see KPIS), each against the previous period of equal length."""
+    now = totals(filters)
+    before = totals(filters.previous()) if compare else {}
+    tiles = []
+    for key in keys:
+        label, kind, inverse, help_text = KPIS[key]
+        tiles.append({"label": label, "kind": kind, "value": now[key], "previous": before.get(key),
+                      "inverse": inverse, "help": help_text})
+    kpi_tiles(tiles + list(extra))
+
+
 # Tiles per row: four stay readable beside the sidebar on a 1280-pixel laptop screen.
 TILES_PER_ROW = 4
 

@@ -8,17 +8,11 @@ filters = ui.current_filters()
 as_of = ui.query("as_of", filters).iloc[0, 0]
 ui.page_header("Sales follow-up", filters, f"waiting and backlog as of {as_of:%b %d, %Y}")
 
-now = ui.totals(filters)
 waiting = ui.query("leads_awaiting_contact", filters)
-ui.kpi_tiles([
-    {"label": "Median days to contact", "kind": "days", "value": now["median_days_to_contact"],
-     "help": "Half of the period's leads were contacted within this many days."},
-    {"label": "Waiting 7+ days", "kind": "count",
-     "value": now["leads_awaiting_contact_7d"],
-     "help": "The period's leads still open and never contacted, submitted a week or more ago."},
+ui.total_tiles(["median_days_to_contact", "leads_awaiting_contact_7d"], filters, extra=[
     {"label": "Waiting for contact", "kind": "count", "value": len(waiting),
-     "help": "Every open lead submitted by the period's end that sales has not contacted "
-             "yet, whatever month it was submitted."},
+     "help": "Every open lead submitted by the period's end that sales has not contacted yet, "
+             "whatever month it was submitted."},
 ])
 
 by_rep = ui.query("contact_speed_by_dimension", filters, dimension="sales_rep")

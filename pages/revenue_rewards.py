@@ -8,21 +8,9 @@ filters = ui.current_filters()
 previous = filters.previous()
 ui.page_header("Revenue & rewards", filters, f"changes against {metrics.period_label(previous)}")
 
-now, before = ui.totals(filters), ui.totals(previous)
 clawbacks = ui.query("clawbacks", filters)
-ui.kpi_tiles([
-    {"label": "Revenue attributed", "kind": "money", "value": now["revenue_attributed"],
-     "previous": before["revenue_attributed"]},
-    {"label": "Deals won", "kind": "count", "value": now["deals_won"], "previous": before["deals_won"]},
-    {"label": "Reward cost", "kind": "money", "value": now["reward_cost"],
-     "previous": before["reward_cost"], "inverse": True},
-    {"label": "Cost per won deal", "kind": "money", "value": now["cost_per_won_deal"],
-     "previous": before["cost_per_won_deal"], "inverse": True},
-    {"label": "Revenue per reward $", "kind": "ratio", "value": now["revenue_per_reward_dollar"],
-     "previous": before["revenue_per_reward_dollar"]},
-    {"label": "Program ROI", "kind": "rate", "value": now["program_roi"],
-     "previous": before["program_roi"]},
-])
+ui.total_tiles(["revenue_attributed", "deals_won", "reward_cost", "cost_per_won_deal",
+                "revenue_per_reward_dollar", "program_roi"], filters)
 
 monthly = ui.query("monthly", filters)
 ui.chart(charts.revenue_vs_reward(monthly, ui.empty_note(filters, "revenue or rewards")))

@@ -8,19 +8,8 @@ filters = ui.current_filters()
 previous = filters.previous()
 ui.page_header("Technicians", filters, f"changes against {metrics.period_label(previous)}")
 
-now, before = ui.totals(filters), ui.totals(previous)
-ui.kpi_tiles([
-    {"label": "Techs with leads", "kind": "count", "value": now["participating_techs"],
-     "previous": before["participating_techs"], "help": "Technicians who submitted a lead."},
-    {"label": "Participation", "kind": "rate", "value": now["participation_rate"],
-     "previous": before["participation_rate"],
-     "help": "Share of active roster techs who submitted at least one lead."},
-    {"label": "Leads submitted", "kind": "count", "value": now["leads_submitted"],
-     "previous": before["leads_submitted"]},
-    {"label": "Conversion", "kind": "rate", "value": now["conversion_rate"],
-     "previous": before["conversion_rate"],
-     "help": "Share of the period's leads won so far; recent months are still maturing."},
-])
+ui.total_tiles(["participating_techs", "participation_rate", "leads_submitted",
+                "conversion_rate"], filters)
 
 by_tech = ui.query("by_tech", filters)
 note = ui.empty_note(filters)

@@ -2,10 +2,7 @@
 -- median and 90th percentile days, share contacted within a week; one row per value.
 with cohort as (
     select
-        case $dimension
-            when 'sales_rep' then coalesce(sales_rep, 'Unassigned')
-            when 'branch' then branch
-        end as dimension_value,
+        lb_dimension_value($dimension, branch, lead_type, sales_rep, tech_id) as dimension_value,
         *,
     from lb_cohort($start, $end, $branches, $lead_types, $techs)
 ),

@@ -2,12 +2,7 @@
 -- or tech_id) for the period; one row per value with a cohort lead or a deal won.
 with cohort as (
     select
-        case $dimension
-            when 'branch' then branch
-            when 'lead_type' then lead_type
-            when 'sales_rep' then coalesce(sales_rep, 'Unassigned')
-            when 'tech_id' then tech_id
-        end as dimension_value,
+        lb_dimension_value($dimension, branch, lead_type, sales_rep, tech_id) as dimension_value,
         count(*) as leads_submitted,
         count(*) filter (where status = 'won') as leads_won,
         count(*) filter (where status = 'lost') as leads_lost,
@@ -17,12 +12,7 @@ with cohort as (
 
 deals as (
     select
-        case $dimension
-            when 'branch' then branch
-            when 'lead_type' then lead_type
-            when 'sales_rep' then coalesce(sales_rep, 'Unassigned')
-            when 'tech_id' then tech_id
-        end as dimension_value,
+        lb_dimension_value($dimension, branch, lead_type, sales_rep, tech_id) as dimension_value,
         count(*) as deals_won,
         sum(revenue) as revenue_attributed,
     from lb_deals_won($start, $end, $branches, $lead_types, $techs)

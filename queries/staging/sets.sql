@@ -55,3 +55,13 @@ create or replace macro lb_latest_date() as (
         (select max(paid_on) from payouts)
     )
 );
+
+-- A lead's value on the dimension a breakdown asks for: branch, lead_type, sales_rep or tech_id.
+create or replace macro lb_dimension_value(dimension, branch, lead_type, sales_rep, tech_id) as (
+    case dimension
+        when 'branch' then branch
+        when 'lead_type' then lead_type
+        when 'sales_rep' then coalesce(sales_rep, 'Unassigned')
+        when 'tech_id' then tech_id
+    end
+);
