@@ -14,6 +14,7 @@ pages = {
         st.Page("pages/revenue_rewards.py", title="Revenue & rewards", icon=":material/payments:"),
     ],
     "Meetings": [
+        st.Page("pages/meeting.py", title="Monthly meeting", icon=":material/co_present:"),
         st.Page("pages/follow_up.py", title="Sales follow-up", icon=":material/call:"),
     ],
     "Data": [

@@ -897,3 +897,89 @@ def open_by_age(frame: pd.DataFrame, note: str) -> go.Figure:
         yaxis={"title": "Open leads", "rangemode": "tozero", **COUNT_AXIS},
     )
     return fig
+
+
+# ---- the Meeting page ---------------------------------------------------------------------
+
+# What a ranking of techs counts: its axis label, the unit in its title, its axis and bar text.
+RANKING_MEASURES = {
+    "leads_submitted": ("Leads submitted", "leads", COUNT_AXIS, _count),
+    "deals_won": ("Won deals", "deals", COUNT_AXIS, _count),
+    "revenue_attributed": ("Won revenue", "$", MONEY_AXIS, _money),
+}
+# Sizes of the Meeting page's charts: read from the back of a room on a projector.
+SLIDE_FONT_SIZE = 20
+SLIDE_ROW_HEIGHT = 40
+
+
+def top_techs(frame: pd.DataFrame, measure: str, title: str, note: str) -> go.Figure:
+    """A ranking of techs by one measure (leads, won deals or won revenue), the first at the top.
+
+    The frame is meeting.top_techs' (columns `tech` and the measure), already in rank order."""
+    label, unit, axis, shown = RANKING_MEASURES[measure]
+    title = f"{title} ({unit})"
+    if _is_empty(frame) or measure not in frame or _all_zero(frame[measure]):
+        return empty(title, note)
+    names = [str(n) for n in frame["tech"]]
+    values = [_num(v) for v in frame[measure]]
+    fig = _figure(title, showlegend=False,
+                  height=max(EMPTY_HEIGHT, TOP_MARGIN + 30 + 1.2 * SLIDE_ROW_HEIGHT * len(names)),
+                  font={"size": SLIDE_FONT_SIZE})
+    fig.add_bar(
+        x=values, y=names, orientation="h", name=label, marker_color=BLUE,
+        text=[shown(v) for v in values], textposition="outside",
+        textfont={"size": SLIDE_FONT_SIZE},
+        **_hover(f"<b>{n}</b><br>{label}: {shown(v)}" for n, v in zip(names, values, strict=True)),
+    )
+    fig.update_layout(
+        margin={"t": TOP_MARGIN - 50},
+        xaxis={"title": label, "range": [0, 1.25 * max(values)], **axis},
+        yaxis={"title": None, "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": names,
+               "tickfont": {"size": SLIDE_FONT_SIZE}},
+    )
+    return fig
+
+
+def _plain(value: str) -> str:
+    """Text from a file shown as written: Plotly would read '<' as the start of a tag."""
+    return str(value).replace("<", "‹").replace(">", "›")
+
+
+def slide_table(header: list[str], rows: list[list[str]], title: str, note: str) -> go.Figure:
+    """A table in large type for a projector: the header and rows as the text to show."""
+    if not rows:
+        return empty(title, note)
+    columns = [[_plain(v) for v in col] for col in zip(*rows, strict=True)]
+    # Each column as wide as its longest text needs, so that long names wrap the least.
+    widths = [max(len(str(v)) for v in [h, *col]) + 2 for h, col in zip(header, columns,
+                                                                         strict=True)]
+    top = TOP_MARGIN - 60
+    fig = _figure(title, showlegend=False, height=top + SLIDE_ROW_HEIGHT * (len(rows) + 1) + 20)
+    fig.update_layout(margin={"l": 10, "r": 10, "b": 10, "t": top})
+    fig.add_trace(go.Table(
+        columnwidth=widths,
+        header={"values": [f"<b>{h}</b>" for h in header], "fill_color": DARK_BLUE,
+                "font": {"color": "white", "size": SLIDE_FONT_SIZE}, "align": "left",
+                "height": SLIDE_ROW_HEIGHT, "line_color": "white"},
+        cells={"values": columns, "font": {"size": SLIDE_FONT_SIZE, "color": "#222222"},
+               "align": "left", "height": SLIDE_ROW_HEIGHT,
+               "fill_color": [["#F2F6FA" if i % 2 else "white" for i in range(len(rows))]],
+               "line_color": LIGHT_GREY},
+        hoverinfo="skip",
+    ))
+    return fig
+
+
+def projected(figure: go.Figure) -> go.Figure:
+    """A copy of a figure in larger type, for the Meeting page on a projector."""
+    fig = go.Figure(figure)
+    fig.update_layout(font={"size": SLIDE_FONT_SIZE}, title_font_size=SLIDE_FONT_SIZE + 4,
+                      title_subtitle_font_size=SLIDE_FONT_SIZE - 2,
+                      legend_font_size=SLIDE_FONT_SIZE - 2,
+                      hoverlabel_font_size=SLIDE_FONT_SIZE - 2)
+    fig.update_xaxes(tickfont_size=SLIDE_FONT_SIZE - 2, title_font_size=SLIDE_FONT_SIZE)
+    fig.update_yaxes(tickfont_size=SLIDE_FONT_SIZE - 2, title_font_size=SLIDE_FONT_SIZE)
+    fig.update_annotations(font_size=SLIDE_FONT_SIZE)
+    fig.update_traces(textfont_size=SLIDE_FONT_SIZE - 2, selector={"type": "bar"})
+    return fig

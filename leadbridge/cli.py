@@ -1,4 +1,5 @@
-"""The `leadbridge` command line: import exports, list rejects and data quality, make sample data."""
+"""The `leadbridge` command line: import exports, list rejects and data quality, report, meeting
+deck, make sample data."""
 
 from __future__ import annotations
 
@@ -67,6 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(rep)
     rep.add_argument("--format", choices=["json", "csv", "md"], default="json")
 
+    deck = sub.add_parser("deck", help="write the monthly meeting's PowerPoint deck",
+                          description="The Meeting page's slides for one month as a 16:9 "
+                          "PowerPoint deck with native charts and tables. Per-person money "
+                          "(rewards, revenue per tech) is left out unless --no-privacy.")
+    deck.add_argument("--month", required=True, metavar="YYYY-MM")
+    deck.add_argument("--branch", action="append", default=[], metavar="B",
+                      help="only this branch (repeat for several)")
+    deck.add_argument("--out", metavar="FILE.pptx",
+                      help="where to write the deck (default: leadbridge-meeting-<month>-"
+                      "<branches>.pptx in the current folder)")
+    _db_option(deck)
+    deck.add_argument("--no-privacy", dest="privacy", action="store_false",
+                      help="include per-person money: rewards paid and revenue per tech")
+
     dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
                           description="Serve the Streamlit dashboard (what `make run` does).")
     _db_option(dash)
@@ -93,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         "quality": cmd_quality,
         "sample": cmd_sample,
         "report": cmd_report,
+        "deck": cmd_deck,
         "dashboard": cmd_dashboard,
     }[args.command]
     from leadbridge.db import DatabaseError
@@ -176,6 +192,31 @@ def cmd_report(args) -> int:
     data = report.build(db.connect(args.db), filters)
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
+    return EXIT_OK
+
+
+def cmd_deck(args) -> int:
+    from leadbridge import db, deck, meeting, metrics
+
+    try:
+        metrics.parse_month(args.month)
+    except ValueError as exc:
+        print(f"leadbridge deck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    con = db.connect(args.db)
+    known = set(metrics.run(con, "filter_choices").query("kind == 'branch'")["value"])
+    unknown = sorted(set(args.branch) - known)
+    if unknown:
+        print(f"leadbridge deck: unknown branch(es) {', '.join(unknown)}; the data has "
+              f"{', '.join(sorted(known)) or 'no branch yet'}", file=sys.stderr)
+        return EXIT_USAGE
+    content = meeting.build(con, args.month, args.branch, privacy=args.privacy)
+    out = Path(args.out or deck.file_name(args.month, content.filters.branches))
+    data = deck.build(content)
+    out.write_bytes(data)
+    count = len(meeting.slides(content)) + 1
+    print(f"{out}: {count} slides for {content.month_label} · {content.scope}"
+          f"{'' if args.privacy else ' (with per-person money)'}")
     return EXIT_OK
 
 

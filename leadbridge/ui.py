@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, metrics, serve
+from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve
 from leadbridge.metrics import Filters
 
 # A safety net for `streamlit run dashboard.py` (make run and `leadbridge dashboard` do it first).
@@ -87,13 +87,23 @@ def _from_url(key: str, multi: bool):
     return st.query_params.get(key)
 
 
-def sidebar_filters() -> Filters:
-    """Draw the shared sidebar filters (state kept in the URL) and return the chosen Filters."""
+def _data_span() -> tuple[date, date]:
+    """The first month of the data and its latest complete month (see latest_complete_month)."""
     span = query("data_range").iloc[0]
     last_date = None if pd.isna(span["last_date"]) else pd.Timestamp(span["last_date"]).date()
     first_date = None if pd.isna(span["first_date"]) else pd.Timestamp(span["first_date"]).date()
     latest = metrics.latest_complete_month(last_date, date.today())
-    first = first_date or metrics.add_months(latest, -11)
+    return first_date or metrics.add_months(latest, -11), latest
+
+
+def data_months() -> list[str]:
+    """Every YYYY-MM month of the data up to its latest complete month, newest first."""
+    return _month_options(*_data_span())
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared sidebar filters (state kept in the URL) and return the chosen Filters."""
+    first, latest = _data_span()
     months = _month_options(first, latest)
     choices = query("filter_choices")
 
@@ -448,3 +458,98 @@ def _preview(path: str, version: int, name: str, table, date_order, decimal_comm
 def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):
     """What importing an uploaded file would do (a rolled-back import), cached per file content."""
     return _preview(str(path), data_version(), name, table, date_order, decimal_comma)
+
+
+# --- the Meeting page -------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Preparing the meeting…", max_entries=64)
+def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool):
+    return meeting.build(_connection(path), month, branches, privacy)
+
+
+def meeting_content(month: str, branches, privacy: bool) -> meeting.Meeting:
+    """The meeting's content for a month and branches, cached by data version."""
+    return _meeting(db_file(), data_version(), month, tuple(branches), privacy)
+
+
+def month_name(month: str) -> str:
+    """'2026-10' -> 'October 2026'."""
+    return meeting.long_month(metrics.month_start(month))
+
+
+def slide_picker(key: str, titles: list[str], row=None) -> int:
+    """Previous / Next buttons, the slide counter ('3 / 7') and a jump list; returns the index.
+
+    Owns st.session_state[key]; the index is kept within the slides when their number changes.
+    The Left and Right arrow keys press Previous and Next."""
+    last = max(len(titles) - 1, 0)
+    index = st.session_state.get(key)
+    if not isinstance(index, int) or not 0 <= index <= last:
+        st.session_state[key] = last if isinstance(index, int) and index > last else 0
+
+    def step(by: int) -> None:
+        st.session_state[key] = min(max(st.session_state[key] + by, 0), last)
+
+    row = row or st.container(horizontal=True, vertical_alignment="center")
+    row.button("Previous", icon=":material/arrow_back:", key=f"{key}_previous",
+               on_click=step, args=(-1,), disabled=st.session_state[key] == 0, shortcut="Left")
+    row.markdown(f"**{st.session_state[key] + 1} / {len(titles)}**", width="content")
+    row.button("Next", icon=":material/arrow_forward:", key=f"{key}_next", type="primary",
+               on_click=step, args=(1,), disabled=st.session_state[key] >= last,
+               shortcut="Right")
+    row.selectbox("Go to slide", list(range(len(titles))), key=key,
+                  format_func=lambda i: f"{i + 1}. {titles[i]}", label_visibility="collapsed",
+                  width=340)
+    return st.session_state[key]
+
+
+# Larger type inside the slide, for a projector. A constant style sheet: no data goes in it.
+_SLIDE_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
+.st-key-meeting_slide_body h1 { font-size: 3rem; padding-top: 0.5rem; }
+.st-key-meeting_slide_body [data-testid="stMarkdownContainer"] p { font-size: 1.4rem; }
+.st-key-meeting_slide_body [class*="st-key-meeting_tile_"] [data-testid="stMarkdownContainer"] p {
+    font-size: 1.2rem; }
+.st-key-meeting_slide_body [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
+    font-size: 1.4rem; }
+.st-key-meeting_slide_body [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p,
+.st-key-meeting_slide_body [data-testid="stMetricValue"] div { font-size: 3rem; line-height: 1.25; }
+.st-key-meeting_slide_body [data-testid="stMetricDelta"] div { font-size: 1.2rem; }
+</style>"""
+
+
+def slide_body():
+    """The container of one slide, in large type."""
+    st.html(_SLIDE_STYLE)
+    return st.container(key="meeting_slide_body")
+
+
+# The meeting's tables: labels for people, money in dollars and dates as dates.
+MEETING_COLUMNS = {
+    column: (_money(label) if meeting.KINDS.get(column) == "money"
+             else st.column_config.DateColumn(label) if meeting.KINDS.get(column) == "date"
+             else label)
+    for column, label in meeting.LABELS.items()
+}
+
+
+# A tile holds '$1,024,084' in projector type; five fit a 1920-pixel row, three a laptop's.
+TILE_WIDTH = 268
+
+
+def number_tiles(content: meeting.Meeting) -> None:
+    """The month's headline numbers, each against the previous month and the same month last
+    year, as tiles that wrap onto a second row on a laptop."""
+    previous = meeting.month_label(content.previous.start)
+    last_year = meeting.month_label(content.last_year.start)
+    row = st.container(horizontal=True, gap="small")
+    for number in content.numbers:
+        tile = row.container(border=True, width=TILE_WIDTH, key=f"meeting_tile_{number.key}")
+        tile.metric(number.label, meeting.text(number.kind, number.value),
+                    delta=meeting.change(number.kind, number.value, number.previous),
+                    delta_description=f"vs {content.previous.start:%b}", help=number.help)
+        year_change = meeting.change(number.kind, number.value, number.last_year)
+        tile.markdown(f"{previous}: **{meeting.text(number.kind, number.previous)}**  \n"
+                      f"{last_year}: **{meeting.text(number.kind, number.last_year)}**  \n"
+                      f"{year_change or '–'} vs {content.last_year.start:%b %Y}")

@@ -71,6 +71,14 @@ QUERIES = {
     "leads_per_100_jobs_by_tech": (["tech_id", "tech_name", "branch", "jobs", "leads_submitted",
                                     "leads_per_100_jobs"], ["tech_id"]),
     "lost_reasons": (["loss_reason", "leads_lost", "share"], ["loss_reason"]),
+    "meeting_biggest_wins": (["lead_id", "tech_id", "tech_name", "branch", "customer_name",
+                              "lead_type", "sales_rep", "submitted_at", "closed_at", "revenue"],
+                             ["lead_id"]),
+    "meeting_closed_leads": (["tech_id", "tech_name", "lead_id", "branch", "customer_name",
+                              "lead_type", "status", "loss_reason", "sales_rep", "submitted_at",
+                              "closed_at", "revenue"], ["lead_id"]),
+    "meeting_first_time_contributors": (["tech_id", "tech_name", "branch", "first_lead_at",
+                                         "leads_submitted", "leads_won"], ["tech_id"]),
     "monthly": (["month", "leads_submitted", "leads_won", "leads_lost", "leads_open",
                  "conversion_rate", "open_share", "deals_won", "revenue_attributed",
                  "reward_cost"], ["month"]),
@@ -86,7 +94,8 @@ QUERIES = {
 
 # Queries whose `branch` column is the branch the filter looks at (by_tech and the jobs query show
 # the tech's roster branch instead).
-BRANCH_ROWS = {"clawbacks", "lead_list", "leads_awaiting_contact"}
+BRANCH_ROWS = {"clawbacks", "lead_list", "leads_awaiting_contact", "meeting_biggest_wins",
+               "meeting_closed_leads"}
 
 TOP_LEVEL = sorted(p.stem for p in db.QUERIES_DIR.glob("*.sql"))
 PERIOD = ("2025-11", "2026-10")
@@ -117,6 +126,8 @@ def runs(name: str) -> list[dict]:
     spec = QUERIES[name]
     sql = db.load_sql(name)
     extra = {"import_id": None} if "$import_id" in sql else {}
+    if "$top" in sql:
+        extra["top"] = 8
     if "$dimension" in sql:
         return [{**extra, "dimension": d} for d in spec[2]]
     return [extra]
@@ -147,8 +158,10 @@ def test_the_queries_find_rows_in_the_sample(sample):
     con, _ = sample
     empty = [name for name in TOP_LEVEL for extra in runs(name)
              if metrics.run(con, name, period(*PERIOD), **extra).empty]
-    # the sample has every tech on the roster and every payout's tech known
-    assert set(empty) <= {"dq_payouts_unknown_techs", "dq_unknown_techs"}
+    # the sample has every tech on the roster and every payout's tech known, and all of its
+    # techs sent their first lead before the period (tests/test_meeting.py has a first-timer)
+    assert set(empty) <= {"dq_payouts_unknown_techs", "dq_unknown_techs",
+                          "meeting_first_time_contributors"}
 
 
 def test_the_one_branch_filter_narrows_the_numbers(sample):

@@ -1,0 +1,435 @@
+"""The monthly joint meeting of techs and sales: its content for one month, built once as data.
+
+`build` runs the queries for a month (and optional branches) and returns a `Meeting`; `slides`
+cuts it into the sequence of slides that the Meeting page shows and `leadbridge deck` writes, so
+both show the same slides with the same numbers. With `privacy` on, the content holds no
+per-person money: no rewards paid, no revenue per tech, no revenue of a tech's own wins (team
+totals stay). No Streamlit and no drawing here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+from leadbridge import contract, metrics
+from leadbridge.metrics import Filters
+
+# Techs per ranking: five names can be read out, and read from the back of the room.
+TOP_TECHS = 5
+# Deals on the biggest-wins slide.
+BIGGEST_WINS = 8
+# Table rows per slide: what fits a 16:9 slide at 14 pt, and a projected page, without scrolling.
+ROWS_PER_SLIDE = 12
+# Months of the trend slide, the meeting's month the last of them.
+TREND_MONTHS = 12
+
+# Per-person money: the columns that privacy removes from every per-tech or per-lead list.
+PERSONAL_MONEY = ("revenue", "revenue_attributed", "reward_cost", "revenue_per_reward_dollar",
+                  "estimated_value", "amount")
+
+# Column labels for people, shared by the page's tables and the deck's.
+LABELS = {
+    "tech": "Technician", "tech_id": "Tech ID", "tech_name": "Tech name", "branch": "Branch",
+    "first_lead_at": "First lead", "leads_submitted": "Leads", "leads_won": "Won so far",
+    "lead_id": "Lead", "customer_name": "Customer", "lead_type": "Type",
+    "outcome": "Outcome", "loss_reason": "Reason", "sales_rep": "Sales rep",
+    "submitted_at": "Submitted", "closed_at": "Closed", "revenue": "Revenue",
+    "days_waiting": "Days waiting", "deals_won": "Won deals",
+    "revenue_attributed": "Won revenue", "status": "Status", "estimated_value": "Est. value",
+}
+# How each column's values read: counts, money, dates or text.
+KINDS = {
+    "leads_submitted": "count", "leads_won": "count", "deals_won": "count",
+    "days_waiting": "count", "revenue": "money", "revenue_attributed": "money",
+    "first_lead_at": "date", "submitted_at": "date", "closed_at": "date",
+}
+
+# The columns each table slide shows, in order (the money columns only without privacy).
+TABLE_COLUMNS = {
+    "first_timers": ("tech", "branch", "first_lead_at", "leads_submitted", "leads_won"),
+    "biggest_wins": ("tech", "customer_name", "lead_type", "closed_at", "revenue"),
+    "closed": ("tech", "customer_name", "lead_type", "outcome", "loss_reason", "closed_at",
+               "revenue"),
+    "awaiting": ("sales_rep", "days_waiting", "customer_name", "lead_type", "tech",
+                 "submitted_at"),
+}
+
+
+# --- numbers as people read them ----------------------------------------------------------------
+
+
+def missing(value) -> bool:
+    """True for None, NaN and pandas' missing values."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def text(kind: str, value) -> str:
+    """A value as the slides show it: 1,234 · 17.9 % · $12,345 · 2.5 days · Oct 5, 2026 · –."""
+    if missing(value):
+        return "–"
+    if kind == "count":
+        return f"{int(value):,}"
+    if kind == "rate":
+        return f"{float(value) * 100:.1f} %"
+    if kind == "money":
+        value = float(value)
+        return ("-" if value < 0 else "") + f"${abs(value):,.0f}"
+    if kind == "days":
+        value = float(value)
+        shown = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+        return f"{shown} day" if value == 1 else f"{shown} days"
+    if kind == "date":
+        day = pd.Timestamp(value)
+        return f"{day:%b} {day.day}, {day.year}"
+    return str(value)
+
+
+def change(kind: str, current, before) -> str | None:
+    """The change from `before` to `current`: points for rates, difference and % otherwise."""
+    if missing(current) or missing(before):
+        return None
+    if kind == "rate":
+        return f"{(float(current) - float(before)) * 100:+.1f} pts"
+    diff = float(current) - float(before)
+    shown = (("+" if diff >= 0 else "-") + text("money", abs(diff)) if kind == "money"
+             else f"{int(diff):+,}")
+    if float(before) == 0:
+        return shown
+    return f"{shown} ({diff / abs(float(before)):+.1%})".replace("%)", " %)")
+
+
+def cell(column: str, value) -> str:
+    """A table cell's text: the column's kind decides (see KINDS), text stays as it is."""
+    return text(KINDS.get(column, "text"), value)
+
+
+def month_label(day: date) -> str:
+    """'Oct 2026'."""
+    return day.strftime("%b %Y")
+
+
+def long_month(day: date) -> str:
+    """'October 2026'."""
+    return day.strftime("%B %Y")
+
+
+# --- the content -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Number:
+    """One headline number of the month, with the previous month and the same month last year."""
+
+    key: str
+    label: str
+    kind: str
+    value: float | None
+    previous: float | None
+    last_year: float | None
+    help: str = ""
+
+
+# The month in numbers: key of the report's totals, label, kind, one line for the tooltip.
+NUMBERS = (
+    ("leads_submitted", "Leads submitted", "count", "Leads techs submitted in the month."),
+    ("deals_won", "Won deals", "count",
+     "Tech leads won with their close date in the month, whatever month they were submitted."),
+    ("revenue_attributed", "Revenue attributed", "money", "Revenue of the month's won deals."),
+    ("conversion_rate", "Conversion", "rate",
+     "Share of the month's leads won so far: still maturing for a recent month."),
+    ("participation_rate", "Participation", "rate",
+     "Share of the active roster techs who submitted a lead in the month."),
+)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Everything the meeting shows for one month, as plain data (frames in display order)."""
+
+    filters: Filters
+    as_of: date
+    privacy: bool
+    numbers: tuple[Number, ...]
+    previous: Filters
+    last_year: Filters
+    year: Filters
+    trend_filters: Filters
+    top_month_leads: pd.DataFrame
+    top_month_won: pd.DataFrame
+    top_year_leads: pd.DataFrame
+    top_year_won: pd.DataFrame
+    first_timers: pd.DataFrame
+    biggest_wins: pd.DataFrame
+    closed: pd.DataFrame
+    awaiting: pd.DataFrame
+    speed: pd.DataFrame
+    by_type: pd.DataFrame
+    trend: pd.DataFrame
+    closed_won: int = 0
+    closed_lost: int = 0
+
+    @property
+    def month(self) -> str:
+        return self.filters.from_month
+
+    @property
+    def month_label(self) -> str:
+        return month_label(self.filters.start)
+
+    @property
+    def scope(self) -> str:
+        """'Boston, Hartford' or 'All branches'."""
+        return ", ".join(self.filters.branches) or "All branches"
+
+    @property
+    def won_measure(self) -> str:
+        """What the second ranking counts: won revenue, or won deals when privacy is on."""
+        return "deals_won" if self.privacy else "revenue_attributed"
+
+    def footer(self) -> str:
+        """'Oct 2026 · All branches · numbers as of Oct 31, 2026'."""
+        return f"{self.month_label} · {self.scope} · numbers as of {text('date', self.as_of)}"
+
+    def table(self, key: str) -> pd.DataFrame:
+        """A table slide's full frame with the columns it shows (privacy applied)."""
+        frame = getattr(self, key)
+        columns = [c for c in TABLE_COLUMNS[key] if c in frame.columns]
+        return frame[columns]
+
+
+def tech_labels(frame: pd.DataFrame) -> list[str]:
+    """A tech's name to show (else the id), with the id added when two techs share a name."""
+    if frame.empty:
+        return []
+    names = [str(i) if missing(n) else str(n)
+             for n, i in zip(frame["tech_name"], frame["tech_id"], strict=True)]
+    ids_per_name = pd.DataFrame({"name": names, "id": frame["tech_id"].astype(str).tolist()})
+    shared = ids_per_name.groupby("name")["id"].nunique()
+    return [f"{n} ({i})" if shared[n] > 1 else n
+            for n, i in zip(names, frame["tech_id"], strict=True)]
+
+
+def _with_tech(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(tech=tech_labels(frame)) if len(frame) else frame.assign(tech=[])
+
+
+def _private(frame: pd.DataFrame, privacy: bool) -> pd.DataFrame:
+    """The frame without per-person money columns when privacy is on."""
+    if not privacy:
+        return frame.reset_index(drop=True)
+    return frame.drop(columns=[c for c in PERSONAL_MONEY if c in frame.columns]).reset_index(
+        drop=True)
+
+
+def top_techs(by_tech: pd.DataFrame, measure: str, top: int = TOP_TECHS) -> pd.DataFrame:
+    """The `top` techs by a measure of queries/by_tech.sql (most first, ties by name), zeros left out.
+
+    Won revenue ranks by revenue, then won deals; the others by the measure alone."""
+    if by_tech.empty:
+        return pd.DataFrame(columns=["tech_id", "tech", measure])
+    df = _with_tech(by_tech)
+    df = df[df[measure].fillna(0) > 0]
+    keys = [measure, "deals_won"] if measure == "revenue_attributed" else [measure]
+    df = df.sort_values([*keys, "tech", "tech_id"], ascending=[False] * len(keys) + [True, True])
+    columns = ["tech_id", "tech", "branch", measure]
+    if measure == "revenue_attributed":
+        columns.insert(3, "deals_won")
+    return df.head(top)[columns].reset_index(drop=True)
+
+
+def build(con, month: str, branches=(), privacy: bool = True) -> Meeting:
+    """The meeting's content for a YYYY-MM month and optional branches."""
+    filters = Filters.months(month, month, sorted(branches))
+    previous = filters.previous()
+    last_year = filters.shifted_years(-1)
+    year = replace(filters, start=filters.start.replace(month=1))
+    trend = replace(filters, start=metrics.add_months(filters.start, 1 - TREND_MONTHS))
+    as_of = metrics.as_of(con, filters)
+
+    def totals(period: Filters) -> dict:
+        return metrics.run(con, "totals", period).iloc[0].to_dict()
+
+    now, before, year_ago = totals(filters), totals(previous), totals(last_year)
+    numbers = tuple(Number(key, label, kind, now[key], before[key], year_ago[key], help_text)
+                    for key, label, kind, help_text in NUMBERS)
+
+    won_measure = "deals_won" if privacy else "revenue_attributed"
+    by_tech_month = metrics.run(con, "by_tech", filters)
+    by_tech_year = metrics.run(con, "by_tech", year)
+
+    closed = _with_tech(metrics.run(con, "meeting_closed_leads", filters))
+    closed = closed.assign(outcome=closed["status"].map({"won": "Won", "lost": "Lost"}))
+    awaiting = _with_tech(metrics.run(con, "leads_awaiting_contact", filters))
+    # By rep, then the longest waiting first: each rep leaves with their own list to call.
+    awaiting = awaiting.sort_values(["sales_rep", "days_waiting", "lead_id"],
+                                    ascending=[True, False, True])
+
+    return Meeting(
+        filters=filters,
+        as_of=as_of,
+        privacy=privacy,
+        numbers=numbers,
+        previous=previous,
+        last_year=last_year,
+        year=year,
+        trend_filters=trend,
+        top_month_leads=top_techs(by_tech_month, "leads_submitted"),
+        top_month_won=_private(top_techs(by_tech_month, won_measure), privacy),
+        top_year_leads=top_techs(by_tech_year, "leads_submitted"),
+        top_year_won=_private(top_techs(by_tech_year, won_measure), privacy),
+        first_timers=_with_tech(metrics.run(con, "meeting_first_time_contributors", filters)),
+        biggest_wins=_private(_with_tech(metrics.run(con, "meeting_biggest_wins", filters,
+                                                     top=BIGGEST_WINS)), privacy),
+        closed=_private(closed, privacy),
+        awaiting=_private(awaiting, privacy),
+        speed=_slowest_first(metrics.run(con, "contact_speed_by_dimension", filters,
+                                         dimension="sales_rep")),
+        by_type=_in_type_order(metrics.run(con, "conversion_by_dimension", filters,
+                                           dimension="lead_type")),
+        trend=metrics.run(con, "monthly", trend),
+        closed_won=int((closed["status"] == "won").sum()),
+        closed_lost=int((closed["status"] == "lost").sum()),
+    )
+
+
+# --- the slides ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: what it is (`key`), its title and one line under it, and for a table slide
+    the rows of this part (`part` of `parts`)."""
+
+    key: str
+    title: str
+    subtitle: str
+    rows: pd.DataFrame | None = None
+    part: int = 1
+    parts: int = 1
+
+
+def _subtitles(m: Meeting) -> dict[str, tuple[str, str]]:
+    month, year = m.month_label, metrics.period_label(m.year)
+    won = "won deals" if m.privacy else "won revenue"
+    return {
+        "numbers": (f"{long_month(m.filters.start)} in numbers",
+                    f"Against {month_label(m.previous.start)} and "
+                    f"{month_label(m.last_year.start)}"),
+        "top_month": (f"Top lead generators of {month}",
+                      f"Most leads submitted, and most {won}, in {month}"),
+        "top_year": (f"Top lead generators of {m.filters.start.year} so far",
+                     f"Most leads submitted, and most {won}, {year}"),
+        "first_timers": ("First-time contributors",
+                         f"Techs whose first lead ever came in {month}: welcome!"),
+        "biggest_wins": (f"Biggest wins of {month}",
+                         f"The {BIGGEST_WINS} largest deals won in {month}, "
+                         "and the tech who found each"),
+        "closed": ("Closing the loop",
+                   f"Every lead closed in {month} by tech: {m.closed_won:,} won, "
+                   f"{m.closed_lost:,} lost"),
+        "awaiting": ("Leads waiting for a first call",
+                     f"By sales rep, longest waiting first, as of {text('date', m.as_of)}"),
+        "speed": ("Speed to first contact by sales rep",
+                  f"Days from submission to sales' first call, leads of {month}"),
+        "by_type": ("Conversion by lead type",
+                    f"Leads submitted in {month}; recent leads are still maturing"),
+        "trend": ("The last 12 months",
+                  f"Leads, outcomes and conversion per month, "
+                  f"{metrics.period_label(m.trend_filters)}"),
+    }
+
+
+# The slides in meeting order: numbers, recognition, closing the loop, follow-up, conversion.
+SLIDE_ORDER = ("numbers", "top_month", "top_year", "first_timers", "biggest_wins", "closed",
+               "awaiting", "speed", "by_type", "trend")
+TABLE_SLIDES = frozenset(TABLE_COLUMNS)
+
+
+def slides(m: Meeting, rows_per_slide: int = ROWS_PER_SLIDE) -> list[Slide]:
+    """The meeting as slides; a long table continues on the next slide ('Closing the loop (2/3)')."""
+    found = []
+    titles = _subtitles(m)
+    for key in SLIDE_ORDER:
+        title, subtitle = titles[key]
+        if key not in TABLE_SLIDES:
+            found.append(Slide(key, title, subtitle))
+            continue
+        table = m.table(key)
+        parts = max(1, math.ceil(len(table) / rows_per_slide))
+        for part in range(1, parts + 1):
+            rows = table.iloc[(part - 1) * rows_per_slide: part * rows_per_slide]
+            shown = f"{title} ({part}/{parts})" if parts > 1 else title
+            found.append(Slide(key, shown, subtitle, rows.reset_index(drop=True), part, parts))
+    return found
+
+
+def empty_note(m: Meeting, key: str) -> str:
+    """What a slide says when it has nothing to show."""
+    scope = f" for {m.scope}" if m.filters.branches else ""
+    month = m.month_label
+    return {
+        "top_month": f"No leads in {month}{scope}",
+        "top_year": f"No leads in {metrics.period_label(m.year)}{scope}",
+        "first_timers": f"No first-time contributor in {month}{scope}",
+        "biggest_wins": f"No deal won in {month}{scope}",
+        "closed": f"No lead closed in {month}{scope}",
+        "awaiting": f"Every lead{scope} has had a first call",
+        "speed": f"No leads in {month}{scope}",
+        "by_type": f"No leads in {month}{scope}",
+        "trend": f"No leads in {metrics.period_label(m.trend_filters)}{scope}",
+    }.get(key, f"Nothing in {month}{scope}")
+
+
+def rows_caption(slide: Slide, total: int) -> str:
+    """What part of a table a slide shows, with its unit: 'Rows 13–24 of 209 (leads)'."""
+    unit = {"first_timers": "techs", "biggest_wins": "deals"}.get(slide.key, "leads")
+    if slide.rows is None or slide.rows.empty:
+        return f"No rows ({unit})"
+    first = (slide.part - 1) * ROWS_PER_SLIDE + 1
+    last = first + len(slide.rows) - 1
+    if slide.parts == 1:
+        return f"All {total:,} ({unit})"
+    return f"Rows {first:,}–{last:,} of {total:,} ({unit})"
+
+
+def cells(frame: pd.DataFrame) -> list[list[str]]:
+    """A table's rows as the text people read."""
+    return [[cell(c, v) for c, v in zip(frame.columns, row, strict=True)]
+            for row in frame.itertuples(index=False)]
+
+
+def headers(frame: pd.DataFrame) -> list[str]:
+    return [LABELS.get(c, c) for c in frame.columns]
+
+
+def lead_type_label(value) -> str:
+    """A lead type's label ('New equipment')."""
+    if missing(value):
+        return contract.LEAD_TYPE_LABELS["other"]
+    return contract.LEAD_TYPE_LABELS.get(str(value), str(value))
+
+
+def _slowest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Reps by median days to contact, slowest first (none contacted yet: slowest of all)."""
+    inf = float("inf")
+    return (frame.assign(_m=frame["median_days_to_contact"].astype(float).fillna(inf),
+                         _p=frame["p90_days_to_contact"].astype(float).fillna(inf))
+            .sort_values(["_m", "_p", "dimension_value"], ascending=[False, False, True])
+            .drop(columns=["_m", "_p"]).reset_index(drop=True))
+
+
+def _in_type_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lead types in the contract's order (the order of every lead-type chart)."""
+    order = list(contract.LEAD_TYPE_LABELS)
+    rank = [order.index(v) if v in order else len(order) for v in frame["dimension_value"]]
+    return (frame.assign(_rank=rank).sort_values(["_rank", "dimension_value"])
+            .drop(columns="_rank").reset_index(drop=True))

@@ -1,0 +1,37 @@
+-- First-time contributors: techs whose first lead ever (in any branch, of any type) was submitted
+-- in the period, with their leads of the period; one row per tech.
+with first_leads as (
+    select
+        tech_id,
+        min(submitted_at) as first_lead_at,
+    from stg_leads
+    group by tech_id
+),
+
+cohort as (
+    select
+        tech_id,
+        count(*) as leads_submitted,
+        count(*) filter (where status = 'won') as leads_won,
+    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    group by tech_id
+),
+
+final as (
+    select
+        c.tech_id,
+        t.tech_name,
+        t.roster_branch as branch,
+        f.first_lead_at,
+        c.leads_submitted,
+        c.leads_won,
+    from cohort as c
+    inner join first_leads as f
+        on c.tech_id = f.tech_id
+    left join stg_techs as t
+        on c.tech_id = t.tech_id
+    where f.first_lead_at between $start and $end
+)
+
+select * from final
+order by first_lead_at, tech_name, tech_id
