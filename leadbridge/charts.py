@@ -909,7 +909,11 @@ RANKING_MEASURES = {
 }
 # Sizes of the Meeting page's charts: read from the back of a room on a projector.
 SLIDE_FONT_SIZE = 20
+# Table text on a slide: a little smaller, so that seven columns share a laptop's width.
+TABLE_FONT_SIZE = 18
 SLIDE_ROW_HEIGHT = 40
+# A chart's height on a slide: most of a projected 1080-pixel screen below the slide's title.
+SLIDE_HEIGHT = 580
 
 
 def top_techs(frame: pd.DataFrame, measure: str, title: str, note: str) -> go.Figure:
@@ -952,17 +956,17 @@ def slide_table(header: list[str], rows: list[list[str]], title: str, note: str)
         return empty(title, note)
     columns = [[_plain(v) for v in col] for col in zip(*rows, strict=True)]
     # Each column as wide as its longest text needs, so that long names wrap the least.
-    widths = [max(len(str(v)) for v in [h, *col]) + 2 for h, col in zip(header, columns,
-                                                                         strict=True)]
+    widths = [max(1.3 * len(h), *(len(str(v)) for v in col)) + 3
+              for h, col in zip(header, columns, strict=True)]  # bold headers run wider
     top = TOP_MARGIN - 60
     fig = _figure(title, showlegend=False, height=top + SLIDE_ROW_HEIGHT * (len(rows) + 1) + 20)
     fig.update_layout(margin={"l": 10, "r": 10, "b": 10, "t": top})
     fig.add_trace(go.Table(
         columnwidth=widths,
         header={"values": [f"<b>{h}</b>" for h in header], "fill_color": DARK_BLUE,
-                "font": {"color": "white", "size": SLIDE_FONT_SIZE}, "align": "left",
+                "font": {"color": "white", "size": TABLE_FONT_SIZE}, "align": "left",
                 "height": SLIDE_ROW_HEIGHT, "line_color": "white"},
-        cells={"values": columns, "font": {"size": SLIDE_FONT_SIZE, "color": "#222222"},
+        cells={"values": columns, "font": {"size": TABLE_FONT_SIZE, "color": "#222222"},
                "align": "left", "height": SLIDE_ROW_HEIGHT,
                "fill_color": [["#F2F6FA" if i % 2 else "white" for i in range(len(rows))]],
                "line_color": LIGHT_GREY},
@@ -971,9 +975,12 @@ def slide_table(header: list[str], rows: list[list[str]], title: str, note: str)
     return fig
 
 
-def projected(figure: go.Figure) -> go.Figure:
-    """A copy of a figure in larger type, for the Meeting page on a projector."""
+def projected(figure: go.Figure, height: int | None = SLIDE_HEIGHT) -> go.Figure:
+    """A copy of a figure in larger type, for the Meeting page on a projector; at least `height`
+    pixels tall (None keeps the figure's own height)."""
     fig = go.Figure(figure)
+    if height:
+        fig.update_layout(height=max(fig.layout.height or DEFAULT_HEIGHT, height))
     fig.update_layout(font={"size": SLIDE_FONT_SIZE}, title_font_size=SLIDE_FONT_SIZE + 4,
                       title_subtitle_font_size=SLIDE_FONT_SIZE - 2,
                       legend_font_size=SLIDE_FONT_SIZE - 2,

@@ -196,8 +196,8 @@ class Meeting:
         return "deals_won" if self.privacy else "revenue_attributed"
 
     def footer(self) -> str:
-        """'Oct 2026 · All branches · numbers as of Oct 31, 2026'."""
-        return f"{self.month_label} · {self.scope} · numbers as of {text('date', self.as_of)}"
+        """'Oct 2026 · All branches · as of Oct 31, 2026'."""
+        return f"{self.month_label} · {self.scope} · as of {text('date', self.as_of)}"
 
     def table(self, key: str) -> pd.DataFrame:
         """A table slide's full frame with the columns it shows (privacy applied)."""
@@ -393,7 +393,7 @@ def rows_caption(slide: Slide, total: int) -> str:
     """What part of a table a slide shows, with its unit: 'Rows 13–24 of 209 (leads)'."""
     unit = {"first_timers": "techs", "biggest_wins": "deals"}.get(slide.key, "leads")
     if slide.rows is None or slide.rows.empty:
-        return f"No rows ({unit})"
+        return f"None this month ({unit})"
     first = (slide.part - 1) * ROWS_PER_SLIDE + 1
     last = first + len(slide.rows) - 1
     if slide.parts == 1:

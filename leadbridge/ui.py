@@ -514,7 +514,7 @@ _SLIDE_STYLE = """<style>
 .st-key-meeting_slide_body [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
     font-size: 1.4rem; }
 .st-key-meeting_slide_body [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p,
-.st-key-meeting_slide_body [data-testid="stMetricValue"] div { font-size: 3rem; line-height: 1.25; }
+.st-key-meeting_slide_body [data-testid="stMetricValue"] div { font-size: 2.6rem; line-height: 1.25; }
 .st-key-meeting_slide_body [data-testid="stMetricDelta"] div { font-size: 1.2rem; }
 </style>"""
 
@@ -535,7 +535,7 @@ MEETING_COLUMNS = {
 
 
 # A tile holds '$1,024,084' in projector type; five fit a 1920-pixel row, three a laptop's.
-TILE_WIDTH = 268
+TILE_WIDTH = 250
 
 
 def number_tiles(content: meeting.Meeting) -> None:

@@ -38,10 +38,10 @@ with ui.slide_body():
         left, right = st.columns(2)
         with left:
             ui.chart(charts.projected(charts.top_techs(frames[0], "leads_submitted",
-                                                       "Most leads submitted", note)))
+                                                       "Most leads submitted", note), None))
         with right:
             ui.chart(charts.projected(charts.top_techs(frames[1], content.won_measure, won_title,
-                                                       note)))
+                                                       note), None))
     elif slide.key in meeting.TABLE_SLIDES:
         full = content.table(slide.key)
         ui.chart(charts.slide_table(meeting.headers(slide.rows), meeting.cells(slide.rows),
@@ -55,7 +55,7 @@ with ui.slide_body():
     st.caption(f"{content.footer()} · "
                f"{'privacy on: no per-person money' if privacy else 'privacy off'}")
 
-if slide.key in meeting.TABLE_SLIDES:
+if slide.key in meeting.TABLE_SLIDES and len(content.table(slide.key)):
     with st.expander(f"All {len(content.table(slide.key))} rows: sort, download CSV or Excel"):
         ui.table(getattr(content, slide.key), "meeting", slide.key, content.filters,
                  key=f"meeting_{slide.key}", column_config=ui.MEETING_COLUMNS)

@@ -7,6 +7,7 @@ Screenshots of every page land in test-artifacts/browser/. With LEADBRIDGE_DOC_S
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -184,5 +185,40 @@ def test_an_uploaded_export_is_previewed_imported_and_counted(server, browser, t
         page.locator("[role=gridcell]", has_text="required value is missing").first.wait_for(
             state="attached", timeout=PAGE_TIMEOUT_MS)
         _shoot(page, "data_after_upload")
+    finally:
+        page.close()
+
+
+def test_the_meeting_page_walks_slide_by_slide_on_a_projector(server, browser):
+    """A facilitator clicks Next through the October meeting of one branch at 1920x1080; each
+    slide is saved as test-artifacts/browser/meeting_slide_NN_1920x1080.png."""
+    page = _open(browser, f"{server}/meeting?branch=Boston", SIZES[1])
+    counter = page.locator("[data-testid=stMarkdownContainer]").filter(
+        has_text=re.compile(r"^\d+ / \d+$"))
+    next_button = page.locator(".st-key-meeting_slide_next button")
+    try:
+        total = int(counter.inner_text().split(" / ")[1])
+        assert total > 10
+        titles = []
+        for number in range(1, total + 1):
+            assert counter.inner_text() == f"{number} / {total}"
+            page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+            if number > 1:  # every slide after the numbers draws a chart or a table
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
+            page.wait_for_timeout(300)
+            assert page.locator("[data-testid=stException]").count() == 0
+            titles.append(page.get_by_role("heading", level=1).first.inner_text())
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"meeting_slide_{number:02d}_1920x1080.png"))
+            if number < total:
+                next_button.click()
+                counter.filter(has_text=f"{number + 1} / {total}").wait_for(
+                    timeout=PAGE_TIMEOUT_MS)
+        assert next_button.is_disabled(), "the last slide has no next"
+        assert titles[0] == "October 2026 in numbers"
+        assert titles[-1] == "The last 12 months"
+        assert any(t.startswith("Closing the loop (2/") for t in titles)
+        page.keyboard.press("ArrowLeft")
+        counter.filter(has_text=f"{total - 1} / {total}").wait_for(timeout=PAGE_TIMEOUT_MS)
     finally:
         page.close()
