@@ -909,7 +909,8 @@ RANKING_MEASURES = {
 }
 # Sizes of the Meeting page's charts: read from the back of a room on a projector.
 SLIDE_FONT_SIZE = 20
-# Table text on a slide: a little smaller, so that seven columns share a laptop's width.
+# Table text on a slide: a little smaller, two points less again for six columns or more, so
+# that they share a laptop's width.
 TABLE_FONT_SIZE = 18
 SLIDE_ROW_HEIGHT = 40
 # A chart's height on a slide: most of a projected 1080-pixel screen below the slide's title.
@@ -956,17 +957,18 @@ def slide_table(header: list[str], rows: list[list[str]], title: str, note: str)
         return empty(title, note)
     columns = [[_plain(v) for v in col] for col in zip(*rows, strict=True)]
     # Each column as wide as its longest text needs, so that long names wrap the least.
-    widths = [max(1.3 * len(h), *(len(str(v)) for v in col)) + 3
+    widths = [max(1.5 * len(h), *(len(str(v)) for v in col)) + 4
               for h, col in zip(header, columns, strict=True)]  # bold headers run wider
+    size = TABLE_FONT_SIZE if len(header) <= 5 else TABLE_FONT_SIZE - 2
     top = TOP_MARGIN - 60
     fig = _figure(title, showlegend=False, height=top + SLIDE_ROW_HEIGHT * (len(rows) + 1) + 20)
     fig.update_layout(margin={"l": 10, "r": 10, "b": 10, "t": top})
     fig.add_trace(go.Table(
         columnwidth=widths,
         header={"values": [f"<b>{h}</b>" for h in header], "fill_color": DARK_BLUE,
-                "font": {"color": "white", "size": TABLE_FONT_SIZE}, "align": "left",
+                "font": {"color": "white", "size": size}, "align": "left",
                 "height": SLIDE_ROW_HEIGHT, "line_color": "white"},
-        cells={"values": columns, "font": {"size": TABLE_FONT_SIZE, "color": "#222222"},
+        cells={"values": columns, "font": {"size": size, "color": "#222222"},
                "align": "left", "height": SLIDE_ROW_HEIGHT,
                "fill_color": [["#F2F6FA" if i % 2 else "white" for i in range(len(rows))]],
                "line_color": LIGHT_GREY},

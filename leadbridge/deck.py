@@ -256,9 +256,12 @@ def _draw_numbers(page, meeting: Meeting, slide: Slide) -> None:
     """The month's headline numbers against last month and the same month last year."""
     header = ["", month_label(meeting.filters.start), month_label(meeting.previous.start),
               "Change", month_label(meeting.last_year.start), "Change"]
-    rows = [[n.label, text(n.kind, n.value), text(n.kind, n.previous),
-             change(n.kind, n.value, n.previous) or "–", text(n.kind, n.last_year),
-             change(n.kind, n.value, n.last_year) or "–"] for n in meeting.numbers]
+    def changed(number, before) -> str:
+        # the difference above, the percentage below it: '+$75,587' / '(+8.0 %)'
+        return (change(number.kind, number.value, before) or "–").replace(" (", "\v(")
+
+    rows = [[n.label, text(n.kind, n.value), text(n.kind, n.previous), changed(n, n.previous),
+             text(n.kind, n.last_year), changed(n, n.last_year)] for n in meeting.numbers]
     _table(page, header, rows, [2.7, 2.3, 1.85, 1.9, 1.85, 1.9], size=18, row_height=0.82,
            right={1, 2, 3, 4, 5}, bold_columns={0, 1}, big={1: 26})
 
@@ -268,7 +271,8 @@ def _draw_numbers(page, meeting: Meeting, slide: Slide) -> None:
 
 def _chart(page, kind, data: CategoryChartData, left: float, top: float, width: float,
            height: float, title: str, *, number_format: str, colors: list[str],
-           legend: bool = False, labels: bool = True, axis_max: float | None = None):
+           legend: bool = False, labels: bool = True, axis_max: float | None = None,
+           axis_format: str | None = None):
     """A native chart with its data, in the LeadBridge colours and large type."""
     frame = page.shapes.add_chart(kind, Inches(left), Inches(top), Inches(width),
                                   Inches(height), data)
@@ -289,7 +293,7 @@ def _chart(page, kind, data: CategoryChartData, left: float, top: float, width: 
         plot.data_labels.number_format_is_linked = False
         plot.data_labels.font.size = Pt(CHART_PT - 2)
     value_axis = chart.value_axis
-    value_axis.tick_labels.number_format = number_format
+    value_axis.tick_labels.number_format = axis_format or number_format
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xE0, 0xE0, 0xE0)
@@ -352,15 +356,18 @@ def _draw_speed(page, meeting: Meeting, slide: Slide) -> None:
         _note(page, empty_note(meeting, slide.key))
         return
     data = CategoryChartData()
-    data.categories = [str(v) for v in frame["dimension_value"]]
+    data.categories = [str(rep) if pd.notna(median) else f"{rep} (none contacted yet)"
+                       for rep, median in zip(frame["dimension_value"],
+                                              frame["median_days_to_contact"], strict=True)]
     data.add_series("Median days", _values(frame["median_days_to_contact"]), number_format="0.0")
     data.add_series("90th percentile days", _values(frame["p90_days_to_contact"]),
                     number_format="0.0")
     chart = _chart(page, XL_CHART_TYPE.BAR_CLUSTERED, data, MARGIN, CONTENT_TOP,
                    WIDTH - 2 * MARGIN, CONTENT_BOTTOM - CONTENT_TOP,
                    "Days to first sales contact by sales rep (days)", number_format="0.0",
-                   colors=[charts.BLUE, charts.ORANGE], legend=True)
+                   colors=[charts.BLUE, charts.ORANGE], legend=True, axis_format="0")
     chart.category_axis.reverse_order = True
+    chart.plots[0].gap_width = 40
     chart.plots[0].data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
 
 

@@ -48,7 +48,8 @@ with upload_tab:
                 continue
             planned.append((upload.name, path, TABLES[table_label]))
             st.markdown(ui.preview_summary(preview))
-            st.dataframe(ui.column_matches(preview), hide_index=True)
+            ui.table(ui.column_matches(preview), "data", f"columns-{upload.name}", None,
+                     key=f"data_columns_{i}")
             if preview.ignored:
                 st.caption("Ignored columns (no match): " + ", ".join(preview.ignored))
 

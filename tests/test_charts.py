@@ -585,3 +585,66 @@ def test_every_chart_of_an_empty_database_draws_the_empty_state(con):
     for name, params, build in QUERY_CHARTS:
         fig = build(metrics.run(con, name, period, **params), NOTE)
         assert is_empty_state(fig, NOTE), name
+
+
+# ---- the Meeting page ---------------------------------------------------------------------
+
+
+def ranking(measure: str) -> pd.DataFrame:
+    """meeting.top_techs' frame: techs in rank order with the measure."""
+    return frame(f"tech_id tech branch {measure}",
+                 ("T3", "Cy Moss", "Hartford", 40), ("T1", "Ann Lee", "Boston", 9),
+                 ("T2", "Bob Ray", "Boston", 3))
+
+
+@pytest.mark.parametrize(("measure", "unit"), [
+    ("leads_submitted", "(leads)"), ("deals_won", "(deals)"), ("revenue_attributed", "($)")])
+def test_top_techs_keeps_the_rank_order_first_on_top_with_the_unit(measure, unit):
+    fig = charts.top_techs(ranking(measure), measure, "Most of it", NOTE)
+    assert fig.layout.title.text == f"Most of it {unit}"
+    assert fig.layout.template == pio.templates[charts.TEMPLATE_NAME]
+    (bars,) = fig.data
+    assert list(bars.y) == ["Cy Moss", "Ann Lee", "Bob Ray"]
+    assert list(bars.x) == [40, 9, 3]
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert bars.hovertemplate
+    assert bars.text[0] == ("$40" if measure == "revenue_attributed" else "40")
+
+
+def test_top_techs_without_techs_or_with_zeros_is_empty():
+    assert is_empty_state(charts.top_techs(ranking("deals_won").iloc[0:0], "deals_won", "Most",
+                                           NOTE), NOTE)
+    zeros = ranking("deals_won").assign(deals_won=0)
+    assert is_empty_state(charts.top_techs(zeros, "deals_won", "Most", NOTE), NOTE)
+
+
+def test_a_slide_table_shows_the_header_and_the_rows_as_text():
+    fig = charts.slide_table(["Technician", "Outcome"], [["Ann <b>Lee</b>", "Won"],
+                                                         ["Bob Ray", "Lost"]],
+                             "Rows 1–2 of 2 (leads)", NOTE)
+    assert fig.layout.title.text == "Rows 1–2 of 2 (leads)"
+    assert fig.layout.template == pio.templates[charts.TEMPLATE_NAME]
+    (table,) = fig.data
+    assert list(table.header.values) == ["<b>Technician</b>", "<b>Outcome</b>"]
+    assert [list(c) for c in table.cells.values] == [["Ann ‹b›Lee‹/b›", "Bob Ray"],
+                                                     ["Won", "Lost"]], "no markup from a file"
+    assert table.cells.font.size >= 16
+
+
+def test_an_empty_slide_table_draws_the_note():
+    fig = charts.slide_table(["Technician"], [], "None this month (techs)", NOTE)
+    assert is_empty_state(fig, NOTE)
+    assert fig.layout.title.text == "None this month (techs)"
+
+
+def test_projected_is_a_larger_copy_and_leaves_the_figure_alone():
+    original = charts.conversion_by(conversion_frame(), "lead type", NOTE)
+    big = charts.projected(original)
+    assert big is not original
+    assert big.layout.font.size == charts.SLIDE_FONT_SIZE > charts.FONT_SIZE
+    assert big.layout.height >= charts.SLIDE_HEIGHT
+    assert original.layout.font.size is None, "the theme's size, untouched"
+    assert original.layout.height is None
+    assert [t.y for t in big.data] == [t.y for t in original.data]
+    kept = charts.projected(charts.top_techs(ranking("deals_won"), "deals_won", "Most", NOTE), None)
+    assert kept.layout.height < charts.SLIDE_HEIGHT

@@ -152,3 +152,10 @@ def test_an_import_shows_up_at_once(open_app, sample_db, tmp_path, write):
     assert result.inserted == 2
     at.run()
     assert int(tile(at, "Leads submitted").replace(",", "")) == before + 2
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_has_its_csv_and_excel_downloads(open_app, sample_db, page):
+    at = open_app(sample_db, page)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == labels.count("Download Excel") == len(at.dataframe)
