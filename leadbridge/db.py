@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -14,11 +17,17 @@ from leadbridge import contract
 DEFAULT_DB = Path("data") / "leadbridge.duckdb"
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 
-# The staging views the metric queries build on, in dependency order.
-STAGING_VIEWS = ("stg_leads", "stg_payouts", "stg_techs", "sets")
+# The staging models the queries build on (queries/staging/<name>.sql), in dependency order.
+# Each is stored as a table of the same name and rebuilt when its inputs or its model change: a
+# chart then reads one table in date order instead of joining leads, outcomes and the roster
+# again, and the data-quality checks that join whole tables run once per import, not per view.
+STAGED_TABLES = ("stg_leads", "stg_payouts", "stg_techs", "stg_jobs", "stg_span",
+                 "stg_orphan_outcomes", "stg_possible_duplicates")
+# Table macros over the staged tables (the cohort, deals, payouts and backlog of METRICS.md).
+STAGING_MACROS = ("sets",)
 
 # Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _SLOT_TOKENS = re.compile(r"[a-z_][a-z0-9_]*|::|[.,=]|\s+")
@@ -103,7 +112,8 @@ def migrations() -> list[tuple[int, Path]]:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply the migrations the file lacks, then refresh the macros and the contract's word maps."""
+    """Apply the migrations the file lacks, refresh the macros and the contract's word maps, and
+    build the staged tables when they are missing or stale."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise DatabaseError(
@@ -123,9 +133,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         cur.execute("insert or ignore into meta values ('data_version', '0')")
         for statement in split_statements(load_sql("schema/macros")):
             cur.execute(statement)
-        for view in STAGING_VIEWS:
-            for statement in split_statements(load_sql(f"staging/{view}")):
-                cur.execute(statement)
         _sync_words(cur, "status_words", contract.STATUS_WORDS)
         _sync_words(cur, "lead_type_words", contract.LEAD_TYPE_WORDS)
         cur.execute("delete from lead_types")
@@ -134,6 +141,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             {"types": list(contract.LEAD_TYPE_LABELS), "labels": list(contract.LEAD_TYPE_LABELS.values()),
              "orders": list(range(len(contract.LEAD_TYPE_LABELS)))},
         )
+        stale = _stale_models(cur, check_tables=True)  # a new file, a new model, a crash
+        if stale:
+            _build_staged(cur, stale)
+        for name in STAGING_MACROS:  # after the tables: DuckDB binds a table macro when created
+            for statement in split_statements(load_sql(f"staging/{name}")):
+                cur.execute(statement)
         cur.execute("commit")
     except Exception:
         cur.execute("rollback")
@@ -153,6 +166,116 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that grows with every import: cache keys include it so results never go stale."""
     row = con.cursor().execute("select value from meta where key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+# One rebuild at a time per process: dashboard sessions run in threads and share the database.
+_STAGING_LOCK = threading.Lock()
+_READS = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)")
+
+
+@cache
+def _models_digest() -> str:
+    """A fingerprint of the staging models and the lead-type labels they show: a new LeadBridge
+    with a changed model rebuilds the tables on open."""
+    text = "\n".join(load_sql(f"staging/{name}") for name in STAGED_TABLES)
+    text += repr(sorted(contract.LEAD_TYPE_LABELS.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@cache
+def staged_inputs() -> dict[str, frozenset[str]]:
+    """The canonical tables each staged table is built from, directly or through another one."""
+    inputs: dict[str, frozenset[str]] = {}
+    for name in STAGED_TABLES:
+        read = set(_READS.findall(load_sql(f"staging/{name}").lower()))
+        found = read & set(contract.TABLES)
+        for other in read & inputs.keys():
+            found |= inputs[other]
+        inputs[name] = frozenset(found)
+    return inputs
+
+
+@cache
+def _row_counts_sql() -> str:
+    return " union all ".join(render("select count(*) from {table}", table=t)
+                              for t in contract.TABLES)
+
+
+def _row_counts(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per canonical table (DuckDB keeps the counts: no scan)."""
+    counts = [n for (n,) in cur.execute(_row_counts_sql()).fetchall()]
+    return dict(zip(contract.TABLES, counts, strict=True))
+
+
+def _stale_models(cur: duckdb.DuckDBPyConnection, check_tables: bool = False) -> list[str]:
+    """The staged tables to rebuild: those whose input tables changed since they were built.
+
+    A table changed when an import into it came since (the data version counts imports), or
+    when its number of rows moved (rows written directly, as tests do). A changed model, a
+    missing table, or a data version that the imports do not explain rebuilds all of them.
+    """
+    meta = dict(cur.execute(
+        "select key, value from meta where key in ('data_version', 'staged')").fetchall())
+    if check_tables:
+        found = cur.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'main' and table_name in $names", {"names": list(STAGED_TABLES)},
+        ).fetchone()[0]
+        if found < len(STAGED_TABLES):
+            return list(STAGED_TABLES)
+    staged = json.loads(meta.get("staged") or "{}")
+    if staged.get("models") != _models_digest():
+        return list(STAGED_TABLES)
+    counts = _row_counts(cur)
+    changed = {t for t in counts if counts[t] != staged["rows"].get(t)}
+    behind = int(meta["data_version"]) - staged["version"]
+    if behind:
+        imported = [t for (t,) in cur.execute(
+            "select table_name from imports where import_id > $last",
+            {"last": staged["import"]}).fetchall()]
+        if len(imported) != behind:
+            return list(STAGED_TABLES)
+        changed |= set(imported)
+    return [name for name in STAGED_TABLES if staged_inputs()[name] & changed]
+
+
+def _build_staged(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Rebuild the named staged tables from their models, inside the caller's transaction, and
+    note what they were built from."""
+    for name in names:
+        cur.execute(render("create or replace table {name} as\n", name=name)
+                    + load_sql(f"staging/{name}"))
+    version, last_import = cur.execute(
+        "select (select cast(value as bigint) from meta where key = 'data_version'), "
+        "(select coalesce(max(import_id), 0) from imports)").fetchone()
+    staged = {"version": version, "import": last_import, "models": _models_digest(),
+              "rows": _row_counts(cur)}
+    cur.execute("insert or replace into meta values ('staged', $v)", {"v": json.dumps(staged)})
+
+
+def refresh_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild the staged tables whose inputs changed since they were built; return their names.
+
+    Every writer of the canonical tables bumps the data version in the same transaction (the
+    importer does), so a query that calls this first never reads a stale table.
+    """
+    cur = con.cursor()
+    try:
+        if not _stale_models(cur):
+            return []
+        with _STAGING_LOCK:
+            cur.execute("begin transaction")
+            try:
+                stale = _stale_models(cur)  # another thread may have rebuilt them meanwhile
+                if stale:
+                    _build_staged(cur, stale)
+                cur.execute("commit")
+            except BaseException:
+                cur.execute("rollback")
+                raise
+            return stale
+    finally:
+        cur.close()
 
 
 @cache

@@ -120,8 +120,15 @@ def expand_paths(paths: list[str | os.PathLike]) -> list[Path]:
 
 
 def import_paths(con: duckdb.DuckDBPyConnection, paths: list[str | os.PathLike], **options) -> list[ImportResult]:
-    """Import files and folders (a folder's files in name order); a refused file does not stop the rest."""
-    return [import_file(con, path, **options) for path in expand_paths(paths)]
+    """Import files and folders (a folder's files in name order); a refused file does not stop the rest.
+
+    The staged tables are rebuilt once at the end, so the dashboard opens on fresh numbers.
+    """
+    try:
+        return [import_file(con, path, **options, refresh=False) for path in expand_paths(paths)]
+    finally:
+        if not options.get("dry_run"):
+            db.refresh_staging(con)
 
 
 def import_file(
@@ -133,11 +140,14 @@ def import_file(
     decimal_comma: bool | None = None,
     display_name: str | None = None,
     dry_run: bool = False,
+    refresh: bool = True,
 ) -> ImportResult:
     """Import one file in one transaction; a refused file comes back with `error` set.
 
     `dry_run` does all the work and rolls it back: the Data page's preview of what an import
     would do. `display_name` is the name users know the file by (an upload's original name).
+    After the commit the staged tables are rebuilt, unless `refresh` is false (import_paths
+    rebuilds them once after the last file; a query rebuilds them if nobody did).
     """
     path = Path(path)
     name = display_name or path.name
@@ -146,6 +156,8 @@ def import_file(
         _import(con, path, name, result, table, date_order, decimal_comma, dry_run)
     except ImportRefused as exc:
         result.error = exc.problem
+    if refresh and result.ok and not dry_run:
+        db.refresh_staging(con)
     return result
 
 

@@ -97,12 +97,19 @@ def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = Non
     """Run queries/<name>.sql on a fresh cursor with the filters' parameters bound.
 
     `$as_of` is computed for queries that use it unless given; other `$params` come as keywords.
+    The staged tables are rebuilt first when an import changed the data since they were built.
     """
+    db.refresh_staging(con)
+    return _run(con, name, filters, **extra)
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
+         **extra) -> pd.DataFrame:
     sql = db.load_sql(name)
     params = dict(filters.params()) if filters else {}
     params.update(extra)
     if "$as_of" in sql and "as_of" not in params:
-        params["as_of"] = as_of(con, filters)
+        params["as_of"] = _as_of(con, filters)
     cur = con.cursor()
     try:
         return cur.execute(sql, db.bind(sql, params)).df()
@@ -112,7 +119,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = Non
 
 def as_of(con: duckdb.DuckDBPyConnection, filters: Filters) -> date:
     """The period's last day, or the latest date in the data when that is earlier."""
-    value = run(con, "as_of", filters).iloc[0, 0]
+    db.refresh_staging(con)
+    return _as_of(con, filters)
+
+
+def _as_of(con: duckdb.DuckDBPyConnection, filters: Filters) -> date:
+    value = _run(con, "as_of", filters).iloc[0, 0]
     return pd.Timestamp(value).date()
 
 

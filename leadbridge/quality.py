@@ -38,6 +38,7 @@ CHECKS = (
 
 def quality_report(con) -> list[tuple[Check, pd.DataFrame]]:
     """Every check with the rows it found (empty frames for checks that pass)."""
+    db.refresh_staging(con)
     return [(check, con.cursor().execute(db.load_sql(check.query)).df()) for check in CHECKS]
 
 

@@ -1,13 +1,11 @@
--- Outcome rows whose lead is not (yet) in the leads table; one row per such outcome.
+-- Outcome rows whose lead is not (yet) in the leads table; one row per such outcome (found once
+-- per import: queries/staging/stg_orphan_outcomes.sql).
 select
-    o.lead_id,
-    o.status,
-    o.closed_at,
-    o.revenue,
-    o.sales_rep,
-    i.file_name as file,
-from outcomes as o
-left join imports as i
-    on o.import_id = i.import_id
-where not exists (select 1 from leads as l where l.lead_id = o.lead_id)
-order by o.lead_id
+    lead_id,
+    status,
+    closed_at,
+    revenue,
+    sales_rep,
+    file,
+from stg_orphan_outcomes
+order by lead_id

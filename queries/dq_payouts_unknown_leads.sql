@@ -1,12 +1,12 @@
 -- Payouts that name a lead the leads table does not have; one row per such payout.
 select
-    p.payout_id,
-    p.tech_id,
-    p.lead_id,
-    p.paid_on,
-    p.amount,
-    p.reason,
-from payouts as p
-where p.lead_id is not null
-    and not exists (select 1 from leads as l where l.lead_id = p.lead_id)
-order by p.paid_on, p.payout_id
+    payout_id,
+    tech_id,
+    lead_id,
+    paid_on,
+    amount,
+    reason,
+from stg_payouts
+where lead_id is not null
+    and not lead_known
+order by paid_on, payout_id

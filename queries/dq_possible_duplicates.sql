@@ -1,31 +1,15 @@
 -- Pairs of leads for the same customer and lead type submitted within 30 days of each other;
--- one row per pair (the earlier lead first).
-with keyed as (
-    select
-        lead_id,
-        submitted_at,
-        tech_id,
-        lead_type,
-        coalesce(customer_id, lower(trim(customer_name))) as customer_key,
-        coalesce(customer_name, customer_id) as customer,
-    from leads
-    where coalesce(customer_id, customer_name) is not null
-)
-
+-- one row per pair, the earlier lead first (found once per import:
+-- queries/staging/stg_possible_duplicates.sql).
 select
-    a.lead_id,
-    b.lead_id as possible_duplicate_of,
-    a.customer,
-    a.lead_type,
-    a.submitted_at,
-    b.submitted_at as other_submitted_at,
-    date_diff('day', a.submitted_at, b.submitted_at) as days_apart,
-    a.tech_id,
-    b.tech_id as other_tech_id,
-from keyed as a
-inner join keyed as b
-    on a.customer_key = b.customer_key
-    and a.lead_type = b.lead_type
-    and a.lead_id < b.lead_id
-    and abs(date_diff('day', a.submitted_at, b.submitted_at)) <= 30
-order by a.submitted_at, a.lead_id
+    lead_id,
+    possible_duplicate_of,
+    customer,
+    lead_type,
+    submitted_at,
+    other_submitted_at,
+    days_apart,
+    tech_id,
+    other_tech_id,
+from stg_possible_duplicates
+order by submitted_at, lead_id

@@ -2,15 +2,13 @@
 -- no jobs are loaded).
 with jobs_run as (
     select
-        j.tech_id,
-        count(*) as jobs,
-    from jobs as j
-    left join techs as roster
-        on j.tech_id = roster.tech_id
-    where j.completed_at between $start and $end
-        and lb_selected($branches, coalesce(j.branch, roster.branch, 'Unassigned'))
-        and lb_selected($techs, j.tech_id)
-    group by j.tech_id
+        tech_id,
+        cast(sum(jobs) as bigint) as jobs,
+    from stg_jobs
+    where completed_at between $start and $end
+        and lb_selected($branches, branch)
+        and lb_selected($techs, tech_id)
+    group by tech_id
 ),
 
 leads as (

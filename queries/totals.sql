@@ -24,16 +24,28 @@ cohort_totals as (
         count(*) filter (where status = 'lost') as leads_lost,
         count(*) filter (where status not in ('won', 'lost')) as leads_open,
         quantile_cont(days_to_contact, 0.5) as median_days_to_contact,
-        count(distinct tech_id) as participating_techs,
         count(*) filter (
             where status = 'open'
                 and contacted_at is null
                 and date_diff('day', submitted_at, $as_of) >= 7
         ) as leads_awaiting_contact_7d,
-        count(distinct tech_id) filter (
+    from cohort
+),
+
+-- The techs with a cohort lead, counted once each (cheaper than two distinct counts).
+cohort_techs as (
+    select tech_id
+    from cohort
+    group by tech_id
+),
+
+tech_totals as (
+    select
+        count(tech_id) as participating_techs,
+        count(tech_id) filter (
             where tech_id in (select tech_id from active_roster)
         ) as participating_active_techs,
-    from cohort
+    from cohort_techs
 ),
 
 deal_totals as (
@@ -64,9 +76,9 @@ final as (
         c.leads_won / nullif(c.leads_submitted, 0) as conversion_rate,
         c.leads_won / nullif(c.leads_won + c.leads_lost, 0) as win_rate,
         c.median_days_to_contact,
-        c.participating_techs,
+        t.participating_techs,
         r.active_techs,
-        c.participating_active_techs / nullif(r.active_techs, 0) as participation_rate,
+        t.participating_active_techs / nullif(r.active_techs, 0) as participation_rate,
         c.leads_awaiting_contact_7d,
         d.deals_won,
         d.revenue_attributed,
@@ -79,6 +91,7 @@ final as (
             then (d.gross_margin_attributed - w.reward_cost) / w.reward_cost end as program_roi,
         w.reward_cost / nullif(d.deals_won, 0) as cost_per_won_deal,
     from cohort_totals as c
+    cross join tech_totals as t
     cross join deal_totals as d
     cross join reward_totals as w
     cross join roster_totals as r

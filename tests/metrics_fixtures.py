@@ -34,10 +34,13 @@ def insert(con, table: str, rows: list[dict]) -> None:
 
 
 def load(con, *, techs=(), leads=(), outcomes=(), payouts=(), jobs=()) -> None:
-    """Insert rows into each canonical table."""
+    """Insert rows into each canonical table, then bump the data version as an import does (the
+    staged tables are rebuilt before the next query)."""
     for table, rows in (("techs", techs), ("leads", leads), ("outcomes", outcomes),
                         ("payouts", payouts), ("jobs", jobs)):
         insert(con, table, list(rows))
+    con.cursor().execute("update meta set value = cast(cast(value as bigint) + 1 as varchar) "
+                         "where key = 'data_version'")
 
 
 def tech(tech_id, branch=None, *, active=True, tech_name=None) -> dict:

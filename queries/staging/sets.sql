@@ -46,14 +46,9 @@ where submitted_at <= period_end
     and lb_selected(techs, tech_id);
 
 -- The latest date anywhere in the data (submissions, contacts, closes, payouts): the as-of date's
--- upper bound and the end of the data's span.
+-- upper bound and the end of the data's span (kept in stg_span).
 create or replace macro lb_latest_date() as (
-    select greatest(
-        (select max(submitted_at) from leads),
-        (select max(contacted_at) from outcomes),
-        (select max(closed_at) from outcomes),
-        (select max(paid_on) from payouts)
-    )
+    select last_date from stg_span
 );
 
 -- A lead's value on the dimension a breakdown asks for: branch, lead_type, sales_rep or tech_id.

@@ -1,6 +1,6 @@
 -- The clean, enriched lead: every rule of "a lead's branch, type and status" lives here and only
--- here; one row per lead.
-create or replace view stg_leads as
+-- here; one row per lead. Stored as a table, rebuilt after each import (db.refresh_staging), in
+-- submission order so that a period's queries read only the period's row groups.
 with roster as (
     select tech_id, tech_name, branch from techs
 ),
@@ -41,4 +41,5 @@ final as (
         on coalesce(l.lead_type, 'other') = types.lead_type
 )
 
-select * from final;
+select * from final
+order by submitted_at

@@ -1,6 +1,6 @@
 -- Payouts with the branch and lead type the filters apply to: the lead's when the lead is known,
--- else the tech's roster branch (or Unassigned) and no lead type; one row per payout.
-create or replace view stg_payouts as
+-- else the tech's roster branch (or Unassigned) and no lead type; one row per payout. Stored as a
+-- table after each import, in payment order (see stg_leads).
 select
     p.payout_id,
     p.tech_id,
@@ -8,6 +8,7 @@ select
     p.paid_on,
     p.amount,
     p.reason,
+    l.lead_id is not null as lead_known,
     case when l.lead_id is not null then l.branch
         else coalesce(roster.branch, 'Unassigned') end as branch,
     l.lead_type,
@@ -15,4 +16,5 @@ from payouts as p
 left join stg_leads as l
     on p.lead_id = l.lead_id
 left join techs as roster
-    on p.tech_id = roster.tech_id;
+    on p.tech_id = roster.tech_id
+order by p.paid_on

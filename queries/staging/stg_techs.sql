@@ -1,6 +1,6 @@
 -- Every technician known anywhere (roster, leads, payouts, jobs) with the name to show: the name
--- on their latest lead, else the roster's, else the id; one row per tech.
-create or replace view stg_techs as
+-- on their latest lead, else the roster's, else the id; one row per tech. Stored as a table
+-- after each import (see stg_leads).
 with known as (
     select tech_id from techs
     union
@@ -28,4 +28,5 @@ from known
 left join lead_names
     on known.tech_id = lead_names.tech_id
 left join techs as roster
-    on known.tech_id = roster.tech_id;
+    on known.tech_id = roster.tech_id
+order by known.tech_id
