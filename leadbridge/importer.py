@@ -173,12 +173,16 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
     result.sha256 = file_sha256(path)
     staged = _stage(con, path, name)
     cur = con.cursor()
-    cur.execute("begin transaction")
+    began = False
     try:
         try:
+            # Into temp tables before the transaction starts, so that a read the parallel CSV
+            # scanner refuses can be tried again single-threaded.
             headers = _read_raw(cur, staged, name)
         except duckdb.Error as exc:
             raise ImportRefused(name, _explain_duckdb_error(exc)) from exc
+        cur.execute("begin transaction")
+        began = True
         result.file_format, result.encoding = staged.file_format, staged.encoding
         result.delimiter = DELIMITER_NAMES.get(staged.delimiter or "", staged.delimiter)
         result.headers = headers
@@ -196,14 +200,9 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
         result.matched = {col: headers[pos] for col, pos in mapping.items()}
         result.ignored = [h for h in ignored if h]
         _project(cur, spec, mapping, len(headers))
-        rows = cur.execute("select count(*) from stg").fetchone()[0]
-        if rows == 0:
-            raise ImportRefused(name, "the file has a header row but no data rows: nothing to import")
         result.date_order, result.decimal_comma = _detect_formats(cur, spec, name, date_order,
                                                                   decimal_comma)
-        import_id = cur.execute("select nextval('import_id_seq')").fetchone()[0]
         params = {
-            "import_id": import_id,
             "date_order": result.date_order,
             "decimal_comma": result.decimal_comma,
             "excel": staged.file_format == "excel",
@@ -215,6 +214,10 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
             "header_names": list(result.matched.values()),
         }
         db.run_script(cur, f"import/parse_{spec.name}", params)
+        if cur.execute("select count(*) from parsed").fetchone()[0] == 0:
+            raise ImportRefused(name, "the file has a header row but no data rows: nothing to import")
+        import_id = cur.execute("select nextval('import_id_seq')").fetchone()[0]
+        params["import_id"] = import_id
         _merge(cur, spec, params)
         counts = cur.execute(
             """
@@ -223,7 +226,7 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
                 (select count(*) from incoming where action = 'inserted') as inserted,
                 (select count(*) from incoming where action = 'updated') as updated,
                 (select count(*) from incoming where action = 'unchanged') as unchanged,
-                (select count(*) from valid where key_rank > 1) as superseded,
+                (select count(*) from superseded) as superseded,
                 (select count(*) from parsed where len(problems) > 0) as rejected
             """
         ).fetchone()
@@ -240,15 +243,13 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
             "delimiter": result.delimiter,
             "headers": headers,
             "ignored": result.ignored,
-        })
+        }, cells=", ".join(f"c{i}" for i in range(len(headers))))
         if result.read != sum(counts[1:]):
             raise RuntimeError(f"accounting does not add up for {name}: {counts}")
         cur.execute("rollback" if dry_run else "commit")
-    except ImportRefused:
-        cur.execute("rollback")
-        raise
     except BaseException:
-        cur.execute("rollback")
+        if began:
+            cur.execute("rollback")
         raise
     finally:
         cur.close()
@@ -380,12 +381,9 @@ def _read_raw(cur, staged: _Staged, name: str) -> list[str]:
     """Load the file into temp table `raw` (line_no, c0..cN, all text); return the header row."""
     if staged.file_format == "csv":
         header = next(csv.reader([_first_line(staged.path)], delimiter=staged.delimiter))
-        columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
-        cur.execute(db.load_sql("import/read_csv"),
-                    {"path": str(staged.path), "delim": staged.delimiter, "columns": columns})
-        cur.execute("create or replace temp table raw as "
+        _read_csv(cur, staged, len(header))
+        cur.execute("create or replace temp view raw as "
                     "select rowid - (select min(rowid) from raw_csv) + 1 as line_no, * from raw_csv")
-        cur.execute("drop table raw_csv")
     elif staged.file_format == "excel":
         frame = _read_excel(staged.path, name)
         cur.register("raw_excel", frame)
@@ -408,6 +406,23 @@ def _read_raw(cur, staged: _Staged, name: str) -> list[str]:
     if cells is None:
         raise ImportRefused(name, "the file has no rows: export it again with a header row")
     return ["" if c is None else str(c).lstrip("\ufeff").strip() for c in cells[:width]]
+
+
+# DuckDB's parallel CSV scanner refuses null padding when a quoted value holds a line break.
+_SERIAL_ONLY = "parallel scanner does not support null_padding in conjunction with quoted new lines"
+
+
+def _read_csv(cur, staged: _Staged, width: int) -> None:
+    """The file into temp table raw_csv: with both cores, or single-threaded when the file has
+    a line break inside a quoted value (measured on 12M rows: 2.4 s against 3.4 s)."""
+    params = {"path": str(staged.path), "delim": staged.delimiter, "parallel": True,
+              "columns": {f"c{i}": "VARCHAR" for i in range(width)}}
+    try:
+        cur.execute(db.load_sql("import/read_csv"), params)
+    except duckdb.Error as exc:
+        if _SERIAL_ONLY not in str(exc):
+            raise
+        cur.execute(db.load_sql("import/read_csv"), {**params, "parallel": False})
 
 
 def _read_excel(path: Path, name: str) -> pd.DataFrame:
@@ -506,6 +521,8 @@ def _merge(cur, spec: contract.Table, params: dict) -> None:
     idents = {
         "table": spec.name,
         "key": key,
+        "p_key": ", ".join(f"p.{k}" for k in spec.key),
+        "repeated_join": " and ".join(f"p.{k} = r.{k}" for k in spec.key),
         "key_join": " and ".join(f"s.{k} = t.{k}" for k in spec.key),
         "first_key": spec.key[0],
         "columns": ", ".join(columns),

@@ -1,5 +1,5 @@
--- The audit of one import (one row) and its rejected rows (one row per broken rule), then a new
--- data version so that every cached result is recomputed.
+-- The audit of one import (one row) and its rejected rows (one row per broken rule, with the raw
+-- cells of the row: {cells}), then a new data version so that every cached result is recomputed.
 insert into imports
 select
     $import_id as import_id,
@@ -19,7 +19,7 @@ select
     (select count(*) from incoming where action = 'inserted') as inserted,
     (select count(*) from incoming where action = 'updated') as updated,
     (select count(*) from incoming where action = 'unchanged') as unchanged,
-    (select count(*) from valid where key_rank > 1) as superseded,
+    (select count(*) from superseded) as superseded,
     (select count(*) from parsed where len(problems) > 0) as rejected;
 
 insert into rejects
@@ -33,9 +33,11 @@ select
     problem.reason,
     raw_values,
 from (
-    select line_no, raw_values, unnest(problems) as problem
-    from parsed
-    where len(problems) > 0
+    select p.line_no, list_value({cells}) as raw_values, unnest(p.problems) as problem
+    from parsed as p
+    inner join raw as r
+        on p.line_no = r.line_no
+    where len(p.problems) > 0
 );
 
 update meta

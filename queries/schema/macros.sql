@@ -5,8 +5,14 @@
 -- Text: trimmed, empty -> NULL.
 create or replace macro lb_text(s) as nullif(trim(s), '');
 
--- IDs stay text: leading zeros survive and a spreadsheet's 1234.0 becomes 1234.
-create or replace macro lb_id(s) as regexp_replace(nullif(trim(s), ''), '^([0-9]+)\.0+$', '\1');
+-- IDs stay text: leading zeros survive and a spreadsheet's 1234.0 becomes 1234 (only a value with
+-- a dot can be one: the others skip the pattern).
+create or replace macro lb_id(s) as (
+    case
+        when contains(s, '.') then regexp_replace(nullif(trim(s), ''), '^([0-9]+)\.0+$', '\1')
+        else nullif(trim(s), '')
+    end
+);
 
 -- Words (statuses, lead types) compared as lowercase words separated by one space.
 create or replace macro lb_word(s) as nullif(trim(regexp_replace(lower(s), '[^0-9a-z]+', ' ', 'g')), '');
@@ -53,10 +59,21 @@ create or replace macro lb_date_any(s, date_order, excel) as (
 );
 
 -- Dates outside 1900..2100 are typos, not dates.
-create or replace macro lb_date(s, date_order, excel) as (
+create or replace macro lb_date_in_range(t) as (
+    case when year(t) between 1900 and 2100 then cast(t as date) end
+);
+
+-- The shapes nearly every export uses (2026-03-04, 2026-03-04T10:30:00Z, 03/04/2026 in the file's
+-- order) are read at once; they read the same through lb_date_any, which takes every other shape.
+create or replace macro lb_date(s, date_order, excel) as lb_date_in_range(
     case
-        when year(lb_date_any(s, date_order, excel)) between 1900 and 2100
-            then cast(lb_date_any(s, date_order, excel) as date)
+        when regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T].*)?')
+            then try_strptime(left(s, 10), '%Y-%m-%d')
+        when date_order = 'MDY' and regexp_full_match(s, '[0-9]{2}/[0-9]{2}/[0-9]{4}')
+            then try_strptime(s, '%m/%d/%Y')
+        when date_order = 'DMY' and regexp_full_match(s, '[0-9]{2}/[0-9]{2}/[0-9]{4}')
+            then try_strptime(s, '%d/%m/%Y')
+        else lb_date_any(s, date_order, excel)
     end
 );
 
@@ -77,7 +94,7 @@ create or replace macro lb_money_shape(s) as regexp_matches(
 
 create or replace macro lb_money_digits(s) as regexp_replace(s, '[^0-9.,]', '', 'g');
 
-create or replace macro lb_money(s, decimal_comma) as (
+create or replace macro lb_money_written(s, decimal_comma) as (
     case
         when s is null or not lb_money_shape(s) then null
         when decimal_comma and regexp_matches(lb_money_digits(s), '^(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$')
@@ -85,6 +102,16 @@ create or replace macro lb_money(s, decimal_comma) as (
         when not decimal_comma and regexp_matches(lb_money_digits(s), '^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$')
             then try_cast(replace(lb_money_digits(s), ',', '') as decimal(18, 2))
     end * (case when regexp_matches(s, '^\s*\(.*\)\s*$') or contains(s, '-') then -1 else 1 end)
+);
+
+-- A plain amount with a decimal point (1234.50, $1,234.50: the usual cases) is cast at once; it
+-- reads the same through lb_money_written, which takes every other way of writing one.
+create or replace macro lb_money(s, decimal_comma) as (
+    case
+        when not decimal_comma and regexp_full_match(s, '\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?')
+            then try_cast(replace(replace(s, '$', ''), ',', '') as decimal(18, 2))
+        else lb_money_written(s, decimal_comma)
+    end
 );
 
 create or replace macro lb_money_reason(s, decimal_comma) as (

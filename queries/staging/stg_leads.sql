@@ -1,6 +1,7 @@
 -- The clean, enriched lead: every rule of "a lead's branch, type and status" lives here and only
 -- here; one row per lead. Stored as a table, rebuilt after each import (db.refresh_staging), in
--- submission order so that a period's queries read only the period's row groups.
+-- submission order so that a period's queries read only the period's row groups. It keeps the
+-- columns queries use: a lead's customer ID, job and notes stay in leads.
 with roster as (
     select tech_id, tech_name, branch from techs
 ),
@@ -15,12 +16,9 @@ final as (
         coalesce(nullif(trim(l.branch), ''), roster.branch, 'Unassigned') as branch,
         coalesce(l.lead_type, 'other') as lead_type,
         coalesce(types.label, l.lead_type, 'Other') as lead_type_label,
-        l.customer_id,
         coalesce(l.customer_name, l.customer_id) as customer_name,
         l.estimated_value,
         coalesce(o.sales_rep, l.sales_rep) as sales_rep,
-        l.job_id,
-        l.description,
         coalesce(o.status, 'open') as status,
         o.contacted_at,
         o.closed_at,
