@@ -35,8 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the table the files hold, when their names and headers do not tell")
     imp.add_argument("--date-order", choices=["MDY", "DMY", "YMD"],
                      help="order of slashed dates like 03/04/2026 when the file cannot tell")
-    imp.add_argument("--decimal-comma", action="store_true", default=None,
-                     help="amounts use a decimal comma (1.234,50)")
+    separator = imp.add_mutually_exclusive_group()
+    separator.add_argument("--decimal-comma", dest="decimal_comma", action="store_true",
+                           default=None, help="amounts use a decimal comma (1.234,50)")
+    separator.add_argument("--decimal-point", dest="decimal_comma", action="store_false",
+                           help="amounts use a decimal point (1,234.50)")
     imp.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
     imp.add_argument("--format", choices=["text", "json"], default="text",
@@ -147,6 +150,12 @@ def cmd_import(args) -> int:
                 if len(frame) > MAX_REJECTS_SHOWN:
                     print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more: leadbridge rejects "
                           f"--import {result.import_id} --out rejects.csv")
+        if result.superseded and not args.dry_run:
+            frame = importer.list_superseded(con, result.import_id)
+            for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
+                print(f"  superseded row {row.row} ({row.key}): replaced by row {row.replaced_by_row}")
+            if len(frame) > MAX_REJECTS_SHOWN:
+                print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
     return EXIT_FAILED if failed else EXIT_OK
 
 

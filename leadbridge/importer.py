@@ -27,6 +27,8 @@ from leadbridge import contract, db
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".psv", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+# What the Data page's uploader offers: every ending the importer reads.
+ACCEPTED_EXTENSIONS = sorted(s.lstrip(".") for s in TEXT_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES)
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
@@ -180,7 +182,8 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
             # scanner refuses can be tried again single-threaded.
             headers = _read_raw(cur, staged, name)
         except duckdb.Error as exc:
-            raise ImportRefused(name, _explain_duckdb_error(exc)) from exc
+            # Name the user's file, never our staging copy of it.
+            raise ImportRefused(name, _explain_duckdb_error(exc).replace(str(staged.path), name)) from exc
         cur.execute("begin transaction")
         began = True
         result.file_format, result.encoding = staged.file_format, staged.encoding
@@ -200,8 +203,8 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
         result.matched = {col: headers[pos] for col, pos in mapping.items()}
         result.ignored = [h for h in ignored if h]
         _project(cur, spec, mapping, len(headers))
-        result.date_order, result.decimal_comma = _detect_formats(cur, spec, name, date_order,
-                                                                  decimal_comma)
+        result.date_order, result.decimal_comma = _detect_formats(
+            cur, spec, name, date_order, decimal_comma, excel=staged.file_format == "excel")
         params = {
             "date_order": result.date_order,
             "decimal_comma": result.decimal_comma,
@@ -454,9 +457,16 @@ def _choose_table(name: str, headers: list[str], table: str | None) -> contract.
     if by_name:
         return contract.TABLES[by_name]
     candidates = _most_specific(contract.table_from_headers(headers), headers)
-    if len(candidates) == 1:
-        return contract.TABLES[candidates[0]]
     prefixes = ", ".join(f"{t.file_prefixes[0]}*" for t in contract.TABLES.values())
+    if len(candidates) == 1:
+        spec = contract.TABLES[candidates[0]]
+        foreign = _foreign_keys(spec, headers)
+        if foreign:
+            raise ImportRefused(
+                name, f"the headers would make this a {spec.name} file, but "
+                f"{', '.join(repr(h) for h in foreign)} identify rows of another table: name the "
+                f"file after its table ({prefixes}) or pass --table")
+        return spec
     if candidates:
         raise ImportRefused(
             name, f"the headers fit more than one table ({', '.join(candidates)}): name the file "
@@ -464,6 +474,20 @@ def _choose_table(name: str, headers: list[str], table: str | None) -> contract.
     raise ImportRefused(
         name, f"cannot tell which table this is from its name or headers "
         f"({', '.join(h for h in headers if h)}): name the file after its table ({prefixes}) or pass --table")
+
+
+def _foreign_keys(spec: contract.Table, headers: list[str]) -> list[str]:
+    """Headers the table does not use that are the key of another table (a Lead ID in a file
+    that would otherwise pass for a roster): a sign that a guess from headers could be wrong."""
+    _, unused = contract.match_headers(spec, headers)
+    foreign = []
+    for header in unused:
+        for other in contract.TABLES.values():
+            mapping, _ = contract.match_headers(other, [header])
+            if other.name != spec.name and any(col in other.key for col in mapping):
+                foreign.append(header)
+                break
+    return foreign
 
 
 def _most_specific(candidates: list[str], headers: list[str]) -> list[str]:
@@ -487,11 +511,12 @@ def _project(cur, spec: contract.Table, mapping: dict[str, int], width: int) -> 
     db.run_script(cur, "import/stage", cells=cells, named=named)
 
 
-def _detect_formats(cur, spec, name, date_order, decimal_comma) -> tuple[str | None, bool]:
+def _detect_formats(cur, spec, name, date_order, decimal_comma,
+                    excel: bool = False) -> tuple[str | None, bool]:
     dates = ", ".join(f"raw_{c.name}" for c in spec.columns if c.kind == contract.DATE)
     money = ", ".join(f"raw_{c.name}" for c in spec.columns if c.kind == contract.MONEY)
     sql = db.render(db.load_sql("import/detect_formats"), dates=dates, money=money)
-    slashed, day_first, month_first, comma_dec, point_dec = cur.execute(sql).fetchone()
+    slashed, day_first, month_first, comma_dec, point_dec, dotted_thousands = cur.execute(sql).fetchone()
     if date_order is None and slashed:
         if day_first and month_first:
             raise ImportRefused(
@@ -511,6 +536,13 @@ def _detect_formats(cur, spec, name, date_order, decimal_comma) -> tuple[str | N
             raise ImportRefused(
                 name, f"amounts mix a decimal comma ({comma_dec} values like 1.234,50) and a decimal "
                 f"point ({point_dec} values like 1,234.50): use one convention in the file")
+        # Spreadsheet number cells arrive as numbers (1.234 is exact there); text can mislead.
+        if dotted_thousands and not comma_dec and not point_dec and not excel:
+            raise ImportRefused(
+                name, f"{dotted_thousands} amounts like 1.234 could be one thousand two hundred "
+                "thirty-four (decimal comma) or one point two three four (decimal point), and no "
+                "amount in the file tells which: pass --decimal-comma or --decimal-point (on the "
+                "Data page: 'Decimal separator')")
         decimal_comma = bool(comma_dec)
     return date_order, decimal_comma
 
@@ -554,6 +586,11 @@ def _explain_duckdb_error(exc: duckdb.Error) -> str:
 def list_rejects(con, import_id: int | None = None) -> pd.DataFrame:
     """Rejected rows with file, row, column, value and reason (all imports, or one)."""
     return con.cursor().execute(db.load_sql("rejects"), {"import_id": import_id}).df()
+
+
+def list_superseded(con, import_id: int | None = None) -> pd.DataFrame:
+    """Rows a later row with the same key replaced, with the row that replaced each."""
+    return con.cursor().execute(db.load_sql("superseded"), {"import_id": import_id}).df()
 
 
 def import_history(con) -> pd.DataFrame:

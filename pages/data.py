@@ -16,7 +16,7 @@ upload_tab, history_tab, quality_tab = st.tabs(["Import", "Import history & reje
 with upload_tab:
     files = st.file_uploader(
         "Export files (CSV or other delimited text, Excel, Parquet)",
-        type=["csv", "txt", "tsv", "psv", "xlsx", "xls", "xlsm", "parquet"],
+        type=importer.ACCEPTED_EXTENSIONS,
         accept_multiple_files=True, key="data_upload",
         help="A file's table is found from its name (leads…, outcomes…, technicians…, payouts…, "
              "jobs…, attendance…) or its headers.")
@@ -67,6 +67,11 @@ with upload_tab:
             rejects = ui.query("rejects", None, import_id=result["import_id"])
             ui.table(rejects, "data", f"rejects-{result['import_id']}", None,
                      key=f"rejects_{result['import_id']}")
+        if result["superseded"]:
+            st.caption("Rows replaced by a later row with the same key in the same file:")
+            superseded = ui.query("superseded", None, import_id=result["import_id"])
+            ui.table(superseded, "data", f"superseded-{result['import_id']}", None,
+                     key=f"superseded_{result['import_id']}")
 
 with history_tab:
     history = ui.query("import_history")
@@ -82,6 +87,11 @@ with history_tab:
             st.success("No rejected rows.")
         else:
             ui.table(rejects, "data", "rejects", None, key="all_rejects")
+        superseded = ui.query("superseded", None, import_id=None)
+        if len(superseded):
+            st.subheader(f"Superseded rows ({len(superseded)})")
+            st.caption("A later row with the same key in the same file replaced each of these.")
+            ui.table(superseded, "data", "superseded", None, key="all_superseded")
 
 with quality_tab:
     st.caption("Gaps between files never block an import; they are listed here so they can be fixed "

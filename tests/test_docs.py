@@ -150,6 +150,9 @@ REFUSALS: dict[str, tuple[str, object]] = {
     "cannot tell which table": ("export.csv", "Foo,Bar\n1,2\n"),
     "more than one table": ("export.csv",
                             "Tech ID,Pay Date,Amount,Lead ID,Stage\n7,2026-03-04,25,L1,won\n"),
+    "identify rows of another table": ("export.csv", "Lead ID,Tech ID\nL1,7\n"),
+    "could be one thousand two hundred": ("leads.csv", LEADS_HEADER
+                                          + "L1,2026-03-04,7,1.234\nL2,2026-03-05,7,2.500\n"),
     "missing required column": ("leads_march.csv",
                                 "Lead #,Submit Dt,Technician ID\nL-1,2026-03-04,0105\n"),
     "day-first or month-first": ("leads.csv",

@@ -86,6 +86,8 @@ QUERIES = {
                           ["bucket_order", "status"]),
     "rejects": (["import_id", "file", "table", "row", "column", "value", "reason", "raw_row"],
                 None),
+    "superseded": (["import_id", "file", "table", "row", "key", "replaced_by_row"],
+                   ["import_id", "row"]),
     "reward_cost_by_month_reason": (["month", "reason", "payouts", "amount", "clawbacks",
                                      "clawback_amount"], ["month", "reason"]),
     "time_to_close": (["bucket_order", "bucket", "deals_won"], ["bucket_order"]),

@@ -20,4 +20,5 @@ select
     (select count(*) from slashed where first_part > 12) as day_first,
     (select count(*) from slashed where second_part > 12) as month_first,
     (select count(*) from money where regexp_matches(v, ',\d{1,2}$')) as comma_decimals,
-    (select count(*) from money where regexp_matches(v, '\.\d{1,2}$')) as point_decimals
+    (select count(*) from money where regexp_matches(v, '\.\d{1,2}$')) as point_decimals,
+    (select count(*) from money where regexp_matches(v, '^\d{1,3}(?:\.\d{3})+$')) as dotted_thousands
