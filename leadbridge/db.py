@@ -7,6 +7,7 @@ import json
 import os
 import re
 import threading
+import weakref
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +23,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 # chart then reads one table in date order instead of joining leads, outcomes and the roster
 # again, and the data-quality checks that join whole tables run once per import, not per view.
 STAGED_TABLES = ("stg_leads", "stg_payouts", "stg_techs", "stg_jobs", "stg_span",
-                 "stg_orphan_outcomes", "stg_possible_duplicates")
+                 "stg_filter_choices", "stg_orphan_outcomes", "stg_possible_duplicates")
 # Table macros over the staged tables (the cohort, deals, payouts and backlog of METRICS.md).
 STAGING_MACROS = ("sets",)
 
@@ -84,6 +85,7 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
     ensure_schema(con)
+    _FILES[con] = file
     return con
 
 
@@ -253,27 +255,52 @@ def _build_staged(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     cur.execute("insert or replace into meta values ('staged', $v)", {"v": json.dumps(staged)})
 
 
+# The file of each connection connect() opened, and per file the state of the database file and
+# its write-ahead log when the staged tables were last found fresh: every committed write changes
+# one of them, so an unchanged file needs no look at the tables (a query saves a millisecond).
+_FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_FRESH_AT: dict[Path, tuple] = {}
+
+
+def _file_state(file: Path) -> tuple:
+    state = []
+    for path in (file, file.with_name(file.name + ".wal")):
+        try:
+            info = path.stat()
+            state.append((info.st_mtime_ns, info.st_size))
+        except OSError:
+            state.append(None)
+    return tuple(state)
+
+
 def refresh_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Rebuild the staged tables whose inputs changed since they were built; return their names.
 
-    Every writer of the canonical tables bumps the data version in the same transaction (the
-    importer does), so a query that calls this first never reads a stale table.
+    The importer bumps the data version with every import and rows written directly change a
+    table's row count (see _stale_models), so a query that calls this first never reads a stale
+    table.
     """
+    file = _FILES.get(con)
+    state = _file_state(file) if file else None  # taken before looking: a later write shows
+    if state is not None and _FRESH_AT.get(file) == state:
+        return []
     cur = con.cursor()
     try:
-        if not _stale_models(cur):
-            return []
-        with _STAGING_LOCK:
-            cur.execute("begin transaction")
-            try:
-                stale = _stale_models(cur)  # another thread may have rebuilt them meanwhile
-                if stale:
-                    _build_staged(cur, stale)
-                cur.execute("commit")
-            except BaseException:
-                cur.execute("rollback")
-                raise
-            return stale
+        stale = _stale_models(cur)
+        if stale:
+            with _STAGING_LOCK:
+                cur.execute("begin transaction")
+                try:
+                    stale = _stale_models(cur)  # another thread may have rebuilt them meanwhile
+                    if stale:
+                        _build_staged(cur, stale)
+                    cur.execute("commit")
+                except BaseException:
+                    cur.execute("rollback")
+                    raise
+        if state is not None and not stale:
+            _FRESH_AT[file] = state
+        return stale
     finally:
         cur.close()
 

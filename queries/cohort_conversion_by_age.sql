@@ -11,6 +11,19 @@ sizes as (
     group by submitted_month
 ),
 
+-- Won leads per cohort month and month of age at close (0 = closed in the submission month).
+won as (
+    select
+        submitted_month,
+        (year(closed_at) * 12 + month(closed_at))
+            - (year(submitted_month) * 12 + month(submitted_month)) as close_age,
+        count(*) as leads_won,
+    from cohort
+    where status = 'won'
+        and closed_at is not null
+    group by all
+),
+
 ages as (
     select
         s.submitted_month,
@@ -26,13 +39,12 @@ final as (
         strftime(a.submitted_month, '%Y-%m') as cohort_month,
         a.months_since,
         a.leads_submitted,
-        count(c.closed_at) as leads_won_by_then,
-        count(c.closed_at) / a.leads_submitted as conversion_rate,
+        cast(coalesce(sum(w.leads_won), 0) as bigint) as leads_won_by_then,
+        coalesce(sum(w.leads_won), 0) / a.leads_submitted as conversion_rate,
     from ages as a
-    left join cohort as c
-        on c.submitted_month = a.submitted_month
-        and c.status = 'won'
-        and c.closed_at < a.submitted_month + to_months(a.months_since + 1)
+    left join won as w
+        on w.submitted_month = a.submitted_month
+        and w.close_age <= a.months_since
     group by a.submitted_month, a.months_since, a.leads_submitted
 )
 

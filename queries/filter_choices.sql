@@ -1,7 +1,8 @@
--- What the sidebar filters offer: every branch, lead type and tech in the data; one row per choice.
-select 'branch' as kind, branch as value, branch as label, from (select distinct branch from stg_leads)
-union all
-select 'lead_type', lead_type, lead_type, from (select distinct lead_type from stg_leads)
-union all
-select 'tech', tech_id, tech_name || ' (' || tech_id || ')', from stg_techs
+-- What the sidebar filters offer: every branch, lead type and tech in the data; one row per choice
+-- (found once per import: queries/staging/stg_filter_choices.sql).
+select
+    kind,
+    value,
+    label,
+from stg_filter_choices
 order by kind, label

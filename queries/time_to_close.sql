@@ -15,13 +15,21 @@ buckets as (
     ) as b(bucket_order, bucket, low_days, high_days)
 ),
 
+-- Deals per day count first: the buckets then meet a few hundred rows, not every deal.
+by_days as (
+    select days_to_close, count(*) as deals_won,
+    from deals
+    where days_to_close is not null
+    group by days_to_close
+),
+
 final as (
     select
         b.bucket_order,
         b.bucket,
-        count(d.days_to_close) as deals_won,
+        cast(coalesce(sum(d.deals_won), 0) as bigint) as deals_won,
     from buckets as b
-    left join deals as d
+    left join by_days as d
         on d.days_to_close between b.low_days and b.high_days
     group by all
     union all
