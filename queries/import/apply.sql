@@ -6,7 +6,9 @@ where {key_join}
 
 insert into {table} ({columns}, import_id)
 select
-    {columns},
+    {p_columns},
     $import_id as import_id,
-from incoming
-where action in ('inserted', 'updated');
+from incoming as s
+inner join parsed as p
+    on s.line_no = p.line_no
+where s.action in ('inserted', 'updated');

@@ -31,9 +31,10 @@ select
     kept_line_no,
 from superseded;
 
+-- Each winning row's key and what it does to the table (its values stay in parsed).
 create or replace temp table incoming as
 select
-    {s_columns},
+    {s_key},
     s.line_no,
     case
         when t.{first_key} is null then 'inserted'

@@ -2,17 +2,19 @@
 -- changes, with the status it had before.
 insert into outcome_history
 select
-    s.lead_id,
+    p.lead_id,
     $import_id as import_id,
-    s.status,
+    p.status,
     t.status as previous_status,
-    s.contacted_at,
-    s.closed_at,
-    s.revenue,
-    s.updated_at,
+    p.contacted_at,
+    p.closed_at,
+    p.revenue,
+    p.updated_at,
     $now as recorded_at,
 from incoming as s
+inner join parsed as p
+    on s.line_no = p.line_no
 left join outcomes as t
-    on s.lead_id = t.lead_id
+    on p.lead_id = t.lead_id
 where s.action = 'inserted'
-    or (s.action = 'updated' and s.status is distinct from t.status);
+    or (s.action = 'updated' and p.status is distinct from t.status);
