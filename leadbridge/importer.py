@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,8 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 CHUNK = 8 * 1024 * 1024
 # How much of a text file is looked at for NUL bytes (a binary file or UTF-16 without a BOM).
 SNIFF_BYTES = 64 * 1024
+# Files are hashed beside the import (one at a time per file; a thread per core is plenty).
+_HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="leadbridge-sha256")
 
 
 class ImportRefused(Exception):
@@ -172,7 +175,16 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
         raise ImportRefused(name, "no such file: check the path")
     if path.stat().st_size == 0:
         raise ImportRefused(name, "the file is empty: export it again with a header row and data rows")
-    result.sha256 = file_sha256(path)
+    # Hashed in a thread while DuckDB reads the file: both let go of Python's lock.
+    digest = _HASHING.submit(file_sha256, path)
+    try:
+        _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest)
+    finally:
+        result.sha256 = digest.result()
+
+
+def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest):
+    """Stage, read, check and merge the file in one transaction (digest: its SHA-256, coming)."""
     staged = _stage(con, path, name)
     cur = con.cursor()
     began = False
@@ -239,7 +251,7 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
         db.run_script(cur, "import/record", {
             **params,
             "file_name": name,
-            "sha256": result.sha256,
+            "sha256": digest.result(),
             "table_name": spec.name,
             "file_format": result.file_format,
             "encoding": result.encoding,

@@ -1,4 +1,6 @@
--- Evidence for the file's date order and decimal separator; one row for the whole file.
+-- Evidence for the file's date order and decimal separator; one row for the whole file. Each
+-- kind of value is read once: the counts come from one pass over the dates and one over the
+-- amounts.
 with dates as (
     select unnest(list_value({dates})::varchar[]) as v from stg
 ),
@@ -8,17 +10,33 @@ money as (
 ),
 
 slashed as (
-    select
-        cast(regexp_extract(v, '^\s*(\d{1,2})[/-](\d{1,2})', 1) as integer) as first_part,
-        cast(regexp_extract(v, '^\s*(\d{1,2})[/-](\d{1,2})', 2) as integer) as second_part,
+    select regexp_extract(v, '^\s*(\d{1,2})[/-](\d{1,2})', ['first_part', 'second_part']) as parts,
     from dates
     where lb_is_slashed(v)
+),
+
+date_counts as (
+    select
+        count(*) as slashed,
+        count(*) filter (where cast(parts.first_part as integer) > 12) as day_first,
+        count(*) filter (where cast(parts.second_part as integer) > 12) as month_first,
+    from slashed
+),
+
+money_counts as (
+    select
+        count(*) filter (where regexp_matches(v, ',\d{1,2}$')) as comma_decimals,
+        count(*) filter (where regexp_matches(v, '\.\d{1,2}$')) as point_decimals,
+        count(*) filter (where regexp_matches(v, '^\d{1,3}(?:\.\d{3})+$')) as dotted_thousands,
+    from money
 )
 
 select
-    (select count(*) from slashed) as slashed,
-    (select count(*) from slashed where first_part > 12) as day_first,
-    (select count(*) from slashed where second_part > 12) as month_first,
-    (select count(*) from money where regexp_matches(v, ',\d{1,2}$')) as comma_decimals,
-    (select count(*) from money where regexp_matches(v, '\.\d{1,2}$')) as point_decimals,
-    (select count(*) from money where regexp_matches(v, '^\d{1,3}(?:\.\d{3})+$')) as dotted_thousands
+    d.slashed,
+    d.day_first,
+    d.month_first,
+    m.comma_decimals,
+    m.point_decimals,
+    m.dotted_thousands,
+from date_counts as d
+cross join money_counts as m
