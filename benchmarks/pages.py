@@ -1,0 +1,180 @@
+"""What each dashboard page asks of the engine on one view: its queries and their parameters.
+
+Derived from pages/*.py, the router (dashboard.py: sidebar filters and footer) and leadbridge/ui.py;
+tests/test_bench_pages.py runs every page with a spy on the engine and checks this list.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from leadbridge import meeting, metrics
+from leadbridge.metrics import Filters
+
+# Which filters a query runs with: none, the sidebar's, the previous period of equal length (the
+# tiles' comparison), or the sidebar's narrowed to one tech (the Technicians drill-down opens on
+# the first tech of the leaderboard).
+NONE, FILTERS, PREVIOUS, FIRST_TECH = "none", "filters", "previous", "first tech"
+# The Monthly meeting page asks the engine for its whole content in one call: meeting.build for
+# the latest complete month (the period's last month) and the sidebar's branches, privacy on.
+MEETING = "meeting.build"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One query a page runs: its name, which filters, and its other parameters."""
+
+    query: str
+    filters: str = FILTERS
+    extra: tuple[tuple[str, object], ...] = field(default=())
+
+    def label(self) -> str:
+        bits = [self.filters] + [f"{k}={v}" for k, v in self.extra]
+        return f"{self.query} ({', '.join(bits)})"
+
+
+def _call(query: str, filters: str = FILTERS, **extra) -> Call:
+    return Call(query, filters, tuple(sorted(extra.items())))
+
+
+# The router runs these around every page: the sidebar's choices, then the footer.
+SHELL = (
+    _call("data_range", NONE),
+    _call("filter_choices", NONE),
+    _call("as_of"),
+    _call("last_import", NONE),
+)
+
+PAGES: dict[str, tuple[Call, ...]] = {
+    "overview": (
+        _call("totals"),
+        _call("totals", PREVIOUS),
+        _call("monthly"),
+    ),
+    "technicians": (
+        _call("totals"),
+        _call("totals", PREVIOUS),
+        _call("by_tech"),
+        _call("leads_per_100_jobs_by_tech"),
+        _call("monthly", FIRST_TECH),
+        _call("lead_list", FIRST_TECH),
+    ),
+    "conversion": (
+        _call("funnel"),
+        _call("cohort_conversion_by_age"),
+        _call("conversion_by_dimension", dimension="lead_type"),
+        _call("conversion_by_dimension", dimension="branch"),
+        _call("time_to_close"),
+        _call("lost_reasons"),
+    ),
+    "revenue_rewards": (
+        _call("clawbacks"),
+        _call("totals"),
+        _call("totals", PREVIOUS),
+        _call("monthly"),
+        _call("conversion_by_dimension", dimension="lead_type"),
+        _call("conversion_by_dimension", dimension="branch"),
+        _call("reward_cost_by_month_reason"),
+    ),
+    "meeting": (
+        _call(MEETING),
+    ),
+    "follow_up": (
+        _call("as_of"),
+        _call("leads_awaiting_contact"),
+        _call("totals"),
+        _call("totals", PREVIOUS),
+        _call("contact_speed_by_dimension", dimension="sales_rep"),
+        _call("contact_speed_by_dimension", dimension="branch"),
+        _call("open_leads_by_age"),
+    ),
+    "data": (
+        _call("import_history", NONE),
+        _call("rejects", NONE, import_id=None),
+        _call("superseded", NONE, import_id=None),
+        _call("dq_orphan_outcomes", NONE),
+        _call("dq_unknown_techs", NONE),
+        _call("dq_payouts_unknown_leads", NONE),
+        _call("dq_payouts_unknown_techs", NONE),
+        _call("dq_dates_before_submission", NONE),
+        _call("dq_possible_duplicates", NONE),
+        _call("dq_unrecognized_lead_types", NONE),
+    ),
+}
+
+
+def page_calls(page: str) -> tuple[Call, ...]:
+    """Everything one view of a page runs: the router's queries, then the page's own."""
+    return SHELL + PAGES[page]
+
+
+def filters_for(call: Call, filters: Filters, first_tech: str | None) -> Filters | None:
+    """The Filters a call runs with, given the sidebar's and the leaderboard's first tech."""
+    if call.filters == NONE:
+        return None
+    if call.filters == PREVIOUS:
+        return filters.previous()
+    if call.filters == FIRST_TECH:
+        return replace(filters, techs=(first_tech,)) if first_tech else None
+    return filters
+
+
+@dataclass
+class PageRun:
+    """One view of a page: seconds per engine call, and the seconds the page's own Python spent
+    around them (the Monthly meeting's content is assembled with pandas after its queries)."""
+
+    calls: dict[str, float] = field(default_factory=dict)
+    other: float = 0.0
+
+    @property
+    def queries(self) -> float:
+        return sum(self.calls.values())
+
+
+@contextmanager
+def _timed_queries(calls: dict[str, float]):
+    """Time every engine call made inside (meeting.build calls metrics.run and metrics.as_of)."""
+    real_run, real_as_of = metrics.run, metrics.as_of
+
+    def timed(real, name):
+        def call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                label = f"{MEETING}: {name(args)}"
+                calls[label] = calls.get(label, 0.0) + time.perf_counter() - start
+        return call
+
+    metrics.run = timed(real_run, lambda args: args[1])
+    metrics.as_of = timed(real_as_of, lambda args: "as_of")
+    try:
+        yield
+    finally:
+        metrics.run, metrics.as_of = real_run, real_as_of
+
+
+def run_page(con, page: str, filters: Filters) -> PageRun:
+    """Run one view of a page on the engine (no result cache), timing each call."""
+    run = PageRun()
+    first_tech = None
+    for call in page_calls(page):
+        chosen = filters_for(call, filters, first_tech)
+        if call.filters == FIRST_TECH and chosen is None:
+            continue  # an empty leaderboard: the drill-down is not drawn
+        start = time.perf_counter()
+        if call.query == MEETING:
+            inner: dict[str, float] = {}
+            with _timed_queries(inner):
+                meeting.build(con, filters.to_month, filters.branches, privacy=True)
+            run.other += time.perf_counter() - start - sum(inner.values())
+            run.calls.update(inner)
+            continue
+        frame = metrics.run(con, call.query, chosen, **dict(call.extra))
+        run.calls[call.label()] = time.perf_counter() - start
+        if call.query == "by_tech" and len(frame):
+            first_tech = str(frame["tech_id"].iloc[0])
+    return run
