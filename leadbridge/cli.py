@@ -135,7 +135,8 @@ def cmd_import(args) -> int:
     failed = False
     for file in files:
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
-                                      decimal_comma=args.decimal_comma, dry_run=args.dry_run)
+                                      decimal_comma=args.decimal_comma, dry_run=args.dry_run,
+                                      refresh=False)
         failed |= not result.ok or (args.strict and result.rejected > 0)
         if args.format == "json":
             print(json.dumps(result.summary()), flush=True)
@@ -156,6 +157,8 @@ def cmd_import(args) -> int:
                 print(f"  superseded row {row.row} ({row.key}): replaced by row {row.replaced_by_row}")
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
+    if not args.dry_run:
+        db.refresh_staging(con)  # once, after the last file
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -23,7 +23,6 @@ cohort_totals as (
         count(*) filter (where status = 'won') as leads_won,
         count(*) filter (where status = 'lost') as leads_lost,
         count(*) filter (where status not in ('won', 'lost')) as leads_open,
-        quantile_cont(days_to_contact, 0.5) as median_days_to_contact,
         count(*) filter (
             where status = 'open'
                 and contacted_at is null
@@ -53,8 +52,38 @@ deal_totals as (
         count(*) as deals_won,
         coalesce(sum(revenue), 0) as revenue_attributed,
         sum(gross_margin) as gross_margin_attributed,
-        quantile_cont(days_to_close, 0.5) as median_days_to_close,
     from deals
+),
+
+-- The two medians from counts per whole day: the same value as quantile_cont(days, 0.5), the mean
+-- of the two middle days (one when the count is odd), each the first day whose running count
+-- passes its rank, at a fraction of the work.
+day_counts as (
+    select 'contact' as measure, days_to_contact as days, count(*) as n,
+    from cohort
+    where days_to_contact is not null
+    group by all
+    union all
+    select 'close', days_to_close, count(*),
+    from deals
+    where days_to_close is not null
+    group by all
+),
+
+medians as (
+    select
+        min(days) filter (where measure = 'contact' and upto > (total - 1) // 2)
+            + min(days) filter (where measure = 'contact' and upto > total // 2) as contact_twice,
+        min(days) filter (where measure = 'close' and upto > (total - 1) // 2)
+            + min(days) filter (where measure = 'close' and upto > total // 2) as close_twice,
+    from (
+        select
+            measure,
+            days,
+            sum(n) over (partition by measure order by days) as upto,
+            sum(n) over (partition by measure) as total,
+        from day_counts
+    )
 ),
 
 reward_totals as (
@@ -75,7 +104,7 @@ final as (
         c.leads_open,
         c.leads_won / nullif(c.leads_submitted, 0) as conversion_rate,
         c.leads_won / nullif(c.leads_won + c.leads_lost, 0) as win_rate,
-        c.median_days_to_contact,
+        m.contact_twice / 2 as median_days_to_contact,
         t.participating_techs,
         r.active_techs,
         t.participating_active_techs / nullif(r.active_techs, 0) as participation_rate,
@@ -83,7 +112,7 @@ final as (
         d.deals_won,
         d.revenue_attributed,
         d.gross_margin_attributed,
-        d.median_days_to_close,
+        m.close_twice / 2 as median_days_to_close,
         w.reward_cost,
         case when w.reward_cost > 0 then d.revenue_attributed / w.reward_cost end
             as revenue_per_reward_dollar,
@@ -95,6 +124,7 @@ final as (
     cross join deal_totals as d
     cross join reward_totals as w
     cross join roster_totals as r
+    cross join medians as m
 )
 
 select * from final
