@@ -21,7 +21,6 @@ AMOUNTS = [
     "1.234,50", "1.234", "  12 ", "$ 12", "USD 1,234.50", "1e5", "+12", "99999999999999999999",
     "", None,
 ]
-IDS = ["1234", "1234.0", "1234.00", " 0042 ", "12.5", "A.0", "1.0.0", ".0", "", " ", None]
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +50,3 @@ def test_amounts_read_the_same_as_the_general_rules(cur, decimal_comma):
     assert [r for r in rows if r[1] != r[2]] == []
     assert any(r[1] is not None for r in rows)
 
-
-def test_ids_read_the_same_as_the_general_rule(cur):
-    rows = cur.execute(
-        r"select s, lb_id(s), regexp_replace(nullif(trim(s), ''), '^([0-9]+)\.0+$', '\1') "
-        "from unnest($values) as v(s)", {"values": IDS}).fetchall()
-    assert [r for r in rows if r[1] != r[2]] == []
-    assert dict((r[0], r[1]) for r in rows)["1234.0"] == "1234"

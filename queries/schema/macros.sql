@@ -5,14 +5,8 @@
 -- Text: trimmed, empty -> NULL.
 create or replace macro lb_text(s) as nullif(trim(s), '');
 
--- IDs stay text: leading zeros survive and a spreadsheet's 1234.0 becomes 1234 (only a value with
--- a dot can be one: the others skip the pattern).
-create or replace macro lb_id(s) as (
-    case
-        when contains(s, '.') then regexp_replace(nullif(trim(s), ''), '^([0-9]+)\.0+$', '\1')
-        else nullif(trim(s), '')
-    end
-);
+-- IDs stay text: leading zeros survive and a spreadsheet's 1234.0 becomes 1234.
+create or replace macro lb_id(s) as regexp_replace(nullif(trim(s), ''), '^([0-9]+)\.0+$', '\1');
 
 -- Words (statuses, lead types) compared as lowercase words separated by one space.
 create or replace macro lb_word(s) as nullif(trim(regexp_replace(lower(s), '[^0-9a-z]+', ' ', 'g')), '');
