@@ -26,6 +26,7 @@ from benchmarks import data, pages
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
+SIZE_RESULTS = RESULTS / "sizes"  # the latest measurement of each size, run alone or with others
 RECORD = ROOT / "RESULTS.md"
 
 # The dashboard's default view (the last 12 months up to the data's latest complete month: every
@@ -285,16 +286,22 @@ def markdown(results: dict) -> str:
     names = [n for n in results["sizes"]]
     sums = {n: results["sizes"][n]["summary"] for n in names}
     lines = [
-        f"Measured {m['date']} on {m['cpus']} CPUs, {m['memory_gb']} GB RAM ({m['platform']}; "
-        f"Python {m['python']}, DuckDB {m['duckdb']}, pandas {m['pandas']}; load average at "
-        f"start {', '.join(f'{x:.1f}' for x in m['load_average'])}). Pages are the default view "
-        "(last 12 months) and a narrow one (Boston, upgrades); each figure is the slower of the "
-        "two. Warm: median of repeated runs, database open, no result cache. Cold: a new process "
-        "opens the database and runs the page once (the OS file cache is warm).",
+        f"{m['cpus']} CPUs, {m['memory_gb']} GB RAM ({m['platform']}; Python {m['python']}, "
+        f"DuckDB {m['duckdb']}, pandas {m['pandas']}). Pages are the default view (last 12 "
+        "months) and a narrow one (Boston, upgrades); each figure is the slower of the two. Warm: "
+        "median of repeated runs, database open, no result cache. Cold: a new process opens the "
+        "database and runs the page once (the OS file cache is warm). The load average (1 "
+        "minute) shows how busy the shared machine was around each size's run.",
         "",
         "| | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
     ]
+    when = {n: results["sizes"][n].get("when", {}) for n in names}
+    lines.append("| measured | " + " | ".join(when[n].get("date", "–").replace("T", " ")
+                                              for n in names) + " |")
+    lines.append("| load average, start / end | " + " | ".join(
+        f"{when[n]['load_average_start'][0]:.1f} / {when[n]['load_average_end'][0]:.1f}"
+        if "load_average_start" in when[n] else "–" for n in names) + " |")
 
     def line(label, fn, unit=""):
         lines.append(f"| {label} | " + " | ".join(_fmt(fn(sums[n]), unit) for n in names) + " |")
@@ -359,25 +366,34 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown size(s) {unknown}: use {', '.join(data.SIZES)}")
     repeat = args.repeat or (3 if args.quick else 5)
 
-    results: dict = {"machine": machine(), "views": VIEWS, "sizes": {}}
+    measured = {}
     for name in chosen:
+        started = {"date": datetime.now().isoformat(timespec="seconds"),
+                   "load_average_start": list(os.getloadavg())}
         result = measure(data.SIZES[name], repeat if name != "10m" else min(repeat, 3))
+        result["when"] = {**started, "load_average_end": list(os.getloadavg())}
         result["summary"] = summary(result)
-        results["sizes"][name] = result
+        measured[name] = result
         log(f"{name}: done; pandas numbers {'equal ours' if result['summary']['agree'] else 'DIFFER'}")
-    results["machine"]["load_average_end"] = list(os.getloadavg())
-    results["targets"] = targets(results["sizes"])
+        if not args.quick:  # the latest full measurement of each size is kept
+            SIZE_RESULTS.mkdir(parents=True, exist_ok=True)
+            (SIZE_RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
 
+    sizes = measured
+    if not args.quick:
+        sizes = {n: json.loads((SIZE_RESULTS / f"{n}.json").read_text()) for n in data.SIZES
+                 if (SIZE_RESULTS / f"{n}.json").is_file()}
+    results = {"machine": machine(), "views": VIEWS, "sizes": sizes, "targets": targets(sizes)}
     RESULTS.mkdir(exist_ok=True)
     stem = "quick" if args.quick else "bench"
     text = markdown(results)
     (RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=2, default=str))
     (RESULTS / f"{stem}.md").write_text(text)
-    if not args.quick and not args.sizes:
+    if not args.quick and set(sizes) == set(data.SIZES):
         RECORD.write_text("# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py); "
                           "how to read them: benchmarks/README.md.\n\n" + text)
     print(text)
-    disagree = [n for n, r in results["sizes"].items() if r["differences"]]
+    disagree = [n for n, r in measured.items() if r["differences"]]
     if disagree:
         print(f"pandas and LeadBridge disagree at {', '.join(disagree)}", file=sys.stderr)
         return 1
