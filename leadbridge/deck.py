@@ -79,7 +79,9 @@ def file_name(month: str, branches=()) -> str:
 
 
 def build(meeting: Meeting) -> bytes:
-    """The deck of a meeting as .pptx bytes."""
+    """The deck of a meeting as .pptx bytes (its lead lists fetched whole: build(lists=True))."""
+    if not meeting.complete:
+        raise ValueError("the deck needs the meeting's lead lists: meeting.build(..., lists=True)")
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
     deck = slides(meeting)

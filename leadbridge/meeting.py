@@ -26,6 +26,10 @@ BIGGEST_WINS = 8
 ROWS_PER_SLIDE = 12
 # Months of the trend slide, the meeting's month the last of them.
 TREND_MONTHS = 12
+# The two lead lists, which grow with the company (a national one closes tens of thousands of
+# leads a month): the query of each. A view of the Meeting page fetches their sizes only and then
+# the rows of the slide on screen; the deck and the command line fetch them whole.
+LISTS = {"closed": "meeting_closed_leads", "awaiting": "meeting_awaiting_contact"}
 
 # Per-person money: the columns that privacy removes from every per-tech or per-lead list.
 PERSONAL_MONEY = ("revenue", "revenue_attributed", "reward_cost", "revenue_per_reward_dollar",
@@ -169,13 +173,14 @@ class Meeting:
     top_year_won: pd.DataFrame
     first_timers: pd.DataFrame
     biggest_wins: pd.DataFrame
-    closed: pd.DataFrame
-    awaiting: pd.DataFrame
+    closed: pd.DataFrame | None  # None: not fetched (see LISTS and list_rows)
+    awaiting: pd.DataFrame | None
     speed: pd.DataFrame
     by_type: pd.DataFrame
     trend: pd.DataFrame
     closed_won: int = 0
     closed_lost: int = 0
+    awaiting_contact: int = 0
 
     @property
     def month(self) -> str:
@@ -199,23 +204,43 @@ class Meeting:
         """'Oct 2026 · All branches · as of Oct 31, 2026'."""
         return f"{self.month_label} · {self.scope} · as of {text('date', self.as_of)}"
 
+    @property
+    def complete(self) -> bool:
+        """Whether the lead lists are fetched whole (the deck needs them)."""
+        return all(getattr(self, key) is not None for key in LISTS)
+
+    def size(self, key: str) -> int:
+        """A table slide's number of rows, fetched or not."""
+        frame = getattr(self, key)
+        if frame is not None:
+            return len(frame)
+        return {"closed": self.closed_won + self.closed_lost,
+                "awaiting": self.awaiting_contact}[key]
+
     def table(self, key: str) -> pd.DataFrame:
         """A table slide's full frame with the columns it shows (privacy applied)."""
         frame = getattr(self, key)
-        columns = [c for c in TABLE_COLUMNS[key] if c in frame.columns]
-        return frame[columns]
+        if frame is None:
+            raise ValueError(f"the {key} list is not fetched: build(..., lists=True) or "
+                             "list_rows()")
+        return shown_columns(key, frame)
+
+
+def shown_columns(key: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns a table slide shows, in order (the money ones only where privacy left them)."""
+    return frame[[c for c in TABLE_COLUMNS[key] if c in frame.columns]]
 
 
 def tech_labels(frame: pd.DataFrame) -> list[str]:
-    """A tech's name to show (else the id), with the id added when two techs share a name."""
+    """A tech's name to show (else the id), with the id added when two techs share a name.
+
+    The same rule as the SQL macro lb_tech_label (queries/staging/sets.sql)."""
     if frame.empty:
         return []
-    names = [str(i) if missing(n) else str(n)
-             for n, i in zip(frame["tech_name"], frame["tech_id"], strict=True)]
-    ids_per_name = pd.DataFrame({"name": names, "id": frame["tech_id"].astype(str).tolist()})
-    shared = ids_per_name.groupby("name")["id"].nunique()
-    return [f"{n} ({i})" if shared[n] > 1 else n
-            for n, i in zip(names, frame["tech_id"], strict=True)]
+    ids = frame["tech_id"].astype(str)
+    names = frame["tech_name"].astype(object).where(frame["tech_name"].notna(), ids).astype(str)
+    shared = ids.groupby(names.to_numpy()).transform("nunique").to_numpy() > 1
+    return names.where(~shared, names + " (" + ids + ")").tolist()
 
 
 def _with_tech(frame: pd.DataFrame) -> pd.DataFrame:
@@ -236,7 +261,7 @@ def top_techs(by_tech: pd.DataFrame, measure: str, top: int = TOP_TECHS) -> pd.D
     Won revenue ranks by revenue, then won deals; the others by the measure alone."""
     if by_tech.empty:
         return pd.DataFrame(columns=["tech_id", "tech", measure])
-    df = _with_tech(by_tech)
+    df = by_tech if "tech" in by_tech.columns else _with_tech(by_tech)
     df = df[df[measure].fillna(0) > 0]
     keys = [measure, "deals_won"] if measure == "revenue_attributed" else [measure]
     df = df.sort_values([*keys, "tech", "tech_id"], ascending=[False] * len(keys) + [True, True])
@@ -246,34 +271,55 @@ def top_techs(by_tech: pd.DataFrame, measure: str, top: int = TOP_TECHS) -> pd.D
     return df.head(top)[columns].reset_index(drop=True)
 
 
-def build(con, month: str, branches=(), privacy: bool = True) -> Meeting:
-    """The meeting's content for a YYYY-MM month and optional branches."""
+def list_rows(con, m: Meeting, key: str, offset: int = 0, limit: int | None = None
+              ) -> pd.DataFrame:
+    """Rows of a lead list (`closed` or `awaiting`) in slide order, privacy applied: `limit` rows
+    from row `offset`, or every row."""
+    frame = metrics.run(con, LISTS[key], m.filters, as_of=m.as_of, offset=offset, limit=limit)
+    return _private(frame, m.privacy)
+
+
+def slide_rows(con, m: Meeting, slide: Slide) -> pd.DataFrame:
+    """The rows a table slide shows: from the content, or fetched for the slide alone."""
+    if slide.rows is not None:
+        return slide.rows
+    start = (slide.part - 1) * slide.rows_per_slide
+    return shown_columns(slide.key, list_rows(con, m, slide.key, start, slide.rows_per_slide))
+
+
+def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True) -> Meeting:
+    """The meeting's content for a YYYY-MM month and optional branches.
+
+    `lists=False` leaves the two lead lists unfetched (their sizes are counted): what the page
+    needs to show one slide; `list_rows` and `slide_rows` fetch them a part at a time."""
     filters = Filters.months(month, month, sorted(branches))
     previous = filters.previous()
     last_year = filters.shifted_years(-1)
     year = replace(filters, start=filters.start.replace(month=1))
     trend = replace(filters, start=metrics.add_months(filters.start, 1 - TREND_MONTHS))
     as_of = metrics.as_of(con, filters)
-
-    def totals(period: Filters) -> dict:
-        return metrics.run(con, "totals", period).iloc[0].to_dict()
-
-    now, before, year_ago = totals(filters), totals(previous), totals(last_year)
+    won_measure = "deals_won" if privacy else "revenue_attributed"
+    found = metrics.run_many(con, {
+        "now": ("totals", filters, {}),
+        "before": ("totals", previous, {}),
+        "year_ago": ("totals", last_year, {}),
+        "by_tech_month": ("by_tech", filters, {}),
+        "by_tech_year": ("by_tech", year, {}),
+        "sizes": ("meeting_list_sizes", filters, {"as_of": as_of}),
+        "first_timers": ("meeting_first_time_contributors", filters, {}),
+        "biggest_wins": ("meeting_biggest_wins", filters, {"top": BIGGEST_WINS}),
+        "speed": ("contact_speed_by_dimension", filters, {"dimension": "sales_rep"}),
+        "by_type": ("conversion_by_dimension", filters, {"dimension": "lead_type"}),
+        "trend": ("monthly", trend, {}),
+    })
+    now, before, year_ago = (found[key].iloc[0].to_dict() for key in ("now", "before", "year_ago"))
     numbers = tuple(Number(key, label, kind, now[key], before[key], year_ago[key], help_text)
                     for key, label, kind, help_text in NUMBERS)
+    by_tech_month = _with_tech(found["by_tech_month"])  # labelled once, ranked twice
+    by_tech_year = _with_tech(found["by_tech_year"])
+    sizes = found["sizes"].iloc[0]
 
-    won_measure = "deals_won" if privacy else "revenue_attributed"
-    by_tech_month = metrics.run(con, "by_tech", filters)
-    by_tech_year = metrics.run(con, "by_tech", year)
-
-    closed = _with_tech(metrics.run(con, "meeting_closed_leads", filters))
-    closed = closed.assign(outcome=closed["status"].map({"won": "Won", "lost": "Lost"}))
-    awaiting = _with_tech(metrics.run(con, "leads_awaiting_contact", filters))
-    # By rep, then the longest waiting first: each rep leaves with their own list to call.
-    awaiting = awaiting.sort_values(["sales_rep", "days_waiting", "lead_id"],
-                                    ascending=[True, False, True])
-
-    return Meeting(
+    content = Meeting(
         filters=filters,
         as_of=as_of,
         privacy=privacy,
@@ -286,19 +332,20 @@ def build(con, month: str, branches=(), privacy: bool = True) -> Meeting:
         top_month_won=_private(top_techs(by_tech_month, won_measure), privacy),
         top_year_leads=top_techs(by_tech_year, "leads_submitted"),
         top_year_won=_private(top_techs(by_tech_year, won_measure), privacy),
-        first_timers=_with_tech(metrics.run(con, "meeting_first_time_contributors", filters)),
-        biggest_wins=_private(_with_tech(metrics.run(con, "meeting_biggest_wins", filters,
-                                                     top=BIGGEST_WINS)), privacy),
-        closed=_private(closed, privacy),
-        awaiting=_private(awaiting, privacy),
-        speed=_slowest_first(metrics.run(con, "contact_speed_by_dimension", filters,
-                                         dimension="sales_rep")),
-        by_type=_in_type_order(metrics.run(con, "conversion_by_dimension", filters,
-                                           dimension="lead_type")),
-        trend=metrics.run(con, "monthly", trend),
-        closed_won=int((closed["status"] == "won").sum()),
-        closed_lost=int((closed["status"] == "lost").sum()),
+        first_timers=_with_tech(found["first_timers"]),
+        biggest_wins=_private(_with_tech(found["biggest_wins"]), privacy),
+        closed=None,
+        awaiting=None,
+        speed=_slowest_first(found["speed"]),
+        by_type=_in_type_order(found["by_type"]),
+        trend=found["trend"],
+        closed_won=int(sizes["closed_won"]),
+        closed_lost=int(sizes["closed_lost"]),
+        awaiting_contact=int(sizes["awaiting_contact"]),
     )
+    if not lists:
+        return content
+    return replace(content, **{key: list_rows(con, content, key) for key in LISTS})
 
 
 # --- the slides ------------------------------------------------------------------------------
@@ -312,9 +359,10 @@ class Slide:
     key: str
     title: str
     subtitle: str
-    rows: pd.DataFrame | None = None
+    rows: pd.DataFrame | None = None  # None for a lead list not fetched: see slide_rows
     part: int = 1
     parts: int = 1
+    rows_per_slide: int = ROWS_PER_SLIDE
 
 
 def _subtitles(m: Meeting) -> dict[str, tuple[str, str]]:
@@ -363,12 +411,14 @@ def slides(m: Meeting, rows_per_slide: int = ROWS_PER_SLIDE) -> list[Slide]:
         if key not in TABLE_SLIDES:
             found.append(Slide(key, title, subtitle))
             continue
-        table = m.table(key)
-        parts = max(1, math.ceil(len(table) / rows_per_slide))
+        fetched = getattr(m, key) is not None
+        table = m.table(key) if fetched else None
+        parts = max(1, math.ceil(m.size(key) / rows_per_slide))
         for part in range(1, parts + 1):
-            rows = table.iloc[(part - 1) * rows_per_slide: part * rows_per_slide]
+            rows = (table.iloc[(part - 1) * rows_per_slide: part * rows_per_slide]
+                    .reset_index(drop=True) if fetched else None)
             shown = f"{title} ({part}/{parts})" if parts > 1 else title
-            found.append(Slide(key, shown, subtitle, rows.reset_index(drop=True), part, parts))
+            found.append(Slide(key, shown, subtitle, rows, part, parts, rows_per_slide))
     return found
 
 
@@ -392,10 +442,10 @@ def empty_note(m: Meeting, key: str) -> str:
 def rows_caption(slide: Slide, total: int) -> str:
     """What part of a table a slide shows, with its unit: 'Rows 13–24 of 209 (leads)'."""
     unit = {"first_timers": "techs", "biggest_wins": "deals"}.get(slide.key, "leads")
-    if slide.rows is None or slide.rows.empty:
+    if not total:
         return f"None this month ({unit})"
-    first = (slide.part - 1) * ROWS_PER_SLIDE + 1
-    last = first + len(slide.rows) - 1
+    first = (slide.part - 1) * slide.rows_per_slide + 1
+    last = min(first + slide.rows_per_slide - 1, total)
     if slide.parts == 1:
         return f"All {total:,} ({unit})"
     return f"Rows {first:,}–{last:,} of {total:,} ({unit})"

@@ -464,13 +464,45 @@ def preview_import(path, name: str, table=None, date_order=None, decimal_comma=N
 
 
 @st.cache_data(show_spinner="Preparing the meeting…", max_entries=64)
-def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool):
-    return meeting.build(_connection(path), month, branches, privacy)
+def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool, lists: bool):
+    return meeting.build(_connection(path), month, branches, privacy, lists=lists)
 
 
-def meeting_content(month: str, branches, privacy: bool) -> meeting.Meeting:
-    """The meeting's content for a month and branches, cached by data version."""
-    return _meeting(db_file(), data_version(), month, tuple(branches), privacy)
+def meeting_content(month: str, branches, privacy: bool, lists: bool = False) -> meeting.Meeting:
+    """The meeting's content for a month and branches, cached by data version; its lead lists
+    only with `lists` (the deck), else fetched a slide at a time with `meeting_rows`."""
+    return _meeting(db_file(), data_version(), month, tuple(branches), privacy, lists)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _meeting_rows(path: str, version: int, month: str, branches: tuple, privacy: bool, key: str,
+                  part: int | None):
+    content = _meeting(path, version, month, branches, privacy, False)
+    con = _connection(path)
+    if part is None:
+        return meeting.list_rows(con, content, key)
+    slide = next(s for s in meeting.slides(content) if s.key == key and s.part == part)
+    return meeting.slide_rows(con, content, slide)
+
+
+def _rows(content: meeting.Meeting, key: str, part: int | None) -> pd.DataFrame:
+    return _meeting_rows(db_file(), data_version(), content.month, tuple(content.filters.branches),
+                         content.privacy, key, part)
+
+
+def meeting_rows(content: meeting.Meeting, slide: meeting.Slide) -> pd.DataFrame:
+    """The rows a table slide shows (a lead list's part is fetched for the slide alone)."""
+    if slide.rows is not None:
+        return slide.rows
+    return _rows(content, slide.key, slide.part)
+
+
+def meeting_table(content: meeting.Meeting, key: str) -> pd.DataFrame:
+    """A table slide's whole frame, every column privacy leaves (a lead list fetched whole)."""
+    frame = getattr(content, key)
+    if frame is not None:
+        return frame
+    return _rows(content, key, None)
 
 
 def month_name(month: str) -> str:

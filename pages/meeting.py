@@ -20,7 +20,8 @@ content = ui.meeting_content(month, filters.branches, privacy)
 slides = meeting.slides(content)
 slide = slides[ui.slide_picker("meeting_slide", [s.title for s in slides], controls)]
 controls.download_button(
-    "Deck", lambda: deck.build(content), deck.file_name(month, content.filters.branches),
+    "Deck", lambda: deck.build(ui.meeting_content(month, filters.branches, privacy, lists=True)),
+    deck.file_name(month, content.filters.branches),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     key="meeting_deck", icon=":material/download:", on_click="ignore",
     help="These slides as a PowerPoint deck, with native charts and tables to edit.")
@@ -43,9 +44,9 @@ with ui.slide_body():
             ui.chart(charts.projected(charts.top_techs(frames[1], content.won_measure, won_title,
                                                        note), None))
     elif slide.key in meeting.TABLE_SLIDES:
-        full = content.table(slide.key)
-        ui.chart(charts.slide_table(meeting.headers(slide.rows), meeting.cells(slide.rows),
-                                    meeting.rows_caption(slide, len(full)), note))
+        rows = ui.meeting_rows(content, slide)
+        ui.chart(charts.slide_table(meeting.headers(rows), meeting.cells(rows),
+                                    meeting.rows_caption(slide, content.size(slide.key)), note))
     elif slide.key == "speed":
         ui.chart(charts.projected(charts.contact_speed(content.speed, "sales rep", note)))
     elif slide.key == "by_type":
@@ -55,7 +56,11 @@ with ui.slide_body():
     st.caption(f"{content.footer()} · "
                f"{'privacy on: no per-person money' if privacy else 'privacy off'}")
 
-if slide.key in meeting.TABLE_SLIDES and len(content.table(slide.key)):
-    with st.expander(f"All {len(content.table(slide.key))} rows: sort, download CSV or Excel"):
-        ui.table(getattr(content, slide.key), "meeting", slide.key, content.filters,
-                 key=f"meeting_{slide.key}", column_config=ui.MEETING_COLUMNS)
+if slide.key in meeting.TABLE_SLIDES and content.size(slide.key):
+    # Fetched when opened: a national company's month closes tens of thousands of leads.
+    every = st.expander(f"All {content.size(slide.key):,} rows: sort, download CSV or Excel",
+                        key=f"meeting_all_{slide.key}", on_change="rerun")
+    if every.open:
+        with every:
+            ui.table(ui.meeting_table(content, slide.key), "meeting", slide.key, content.filters,
+                     key=f"meeting_{slide.key}", column_config=ui.MEETING_COLUMNS)

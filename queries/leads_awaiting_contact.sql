@@ -11,8 +11,5 @@ select
     lead_type_label as lead_type,
     customer_name,
     estimated_value,
-from lb_backlog($end, $branches, $lead_types, $techs)
-where status = 'open'
-    and contacted_at is null
-    and submitted_at <= $as_of
+from lb_awaiting_contact($as_of, $end, $branches, $lead_types, $techs)
 order by submitted_at, lead_id

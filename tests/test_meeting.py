@@ -143,6 +143,70 @@ def test_slides_come_in_meeting_order_and_long_tables_continue(con):
     pd.testing.assert_frame_equal(shown, content.table("closed").reset_index(drop=True))
 
 
+@pytest.mark.parametrize("branches", [(), ("Boston",)], ids=["all branches", "Boston"])
+def test_the_pages_content_counts_the_lead_lists_and_fetches_one_slide_at_a_time(con, branches):
+    whole = meeting.build(con, MONTH, branches)
+    lean = meeting.build(con, MONTH, branches, lists=False)
+    assert whole.complete and not lean.complete
+    assert lean.closed is None and lean.awaiting is None
+    assert lean.numbers == whole.numbers
+    pd.testing.assert_frame_equal(lean.top_year_won, whole.top_year_won)
+    assert (lean.closed_won, lean.closed_lost) == (whole.closed_won, whole.closed_lost)
+    for key in meeting.LISTS:
+        assert lean.size(key) == whole.size(key) == len(whole.table(key)) > 0
+    lean_slides, whole_slides = meeting.slides(lean), meeting.slides(whole)
+    assert [s.title for s in lean_slides] == [s.title for s in whole_slides]
+    for mine, theirs in zip(lean_slides, whole_slides, strict=True):
+        if mine.key in meeting.LISTS:
+            assert mine.rows is None
+            rows = meeting.slide_rows(con, lean, mine)
+            # the same rows in the same columns, read the same (a part without any loss reason
+            # holds None where the whole list's string column holds NaN)
+            assert list(rows.columns) == list(theirs.rows.columns)
+            assert meeting.cells(rows) == meeting.cells(theirs.rows)
+            assert (meeting.rows_caption(mine, lean.size(mine.key))
+                    == meeting.rows_caption(theirs, len(whole.table(mine.key))))
+    with pytest.raises(ValueError, match="lists=True"):
+        lean.table("closed")
+
+
+def test_the_deck_needs_the_lead_lists_fetched(con):
+    from leadbridge import deck
+
+    with pytest.raises(ValueError, match="lead lists"):
+        deck.build(meeting.build(con, MONTH, ["Boston"], lists=False))
+
+
+def test_a_tech_is_named_with_the_id_only_where_two_techs_share_the_name(tmp_path):
+    connection = fresh_db(tmp_path)
+    load(connection,
+         techs=[tech("T1", "Boston", tech_name="Sam Lee"), tech("T2", "Boston", tech_name="Sam Lee"),
+                tech("T3", "Boston", tech_name="Ann Ray"), tech("T4", "Boston")],
+         leads=[lead(f"L{i}", "2026-10-02", t, branch="Boston")
+                for i, t in enumerate(["T1", "T2", "T3", "T4", "T1"])],
+         outcomes=[outcome(f"L{i}", "won", closed="2026-10-09", revenue=100) for i in range(5)])
+    closed = meeting.build(connection, MONTH).closed
+    by_id = dict(zip(closed["tech_id"], closed["tech"], strict=False))
+    assert by_id == {"T1": "Sam Lee (T1)", "T2": "Sam Lee (T2)", "T3": "Ann Ray", "T4": "T4"}
+    # the SQL macro and the frames' rule agree, and a slide's part keeps the whole list's labels
+    assert closed["tech"].tolist() == meeting.tech_labels(closed)
+    part = metrics.run(connection, "meeting_closed_leads", Filters.months(MONTH, MONTH),
+                       limit=1, offset=3)  # Ann Ray, Sam Lee (T1) x2, then T2
+    assert part[["lead_id", "tech"]].values.tolist() == [["L1", "Sam Lee (T2)"]]
+    assert meeting.tech_labels(closed.iloc[[1]]) == ["Sam Lee"]  # alone in its frame
+
+
+def test_run_many_returns_what_run_returns(con):
+    october, boston = Filters.months(MONTH, MONTH), Filters.months(MONTH, MONTH, ["Boston"])
+    calls = {"totals": ("totals", october, {}), "by_tech": ("by_tech", boston, {}),
+             "speed": ("contact_speed_by_dimension", october, {"dimension": "sales_rep"}),
+             "sizes": ("meeting_list_sizes", boston, {})}
+    found = metrics.run_many(con, calls)
+    assert list(found) == list(calls)
+    for key, (name, filters, extra) in calls.items():
+        pd.testing.assert_frame_equal(found[key], metrics.run(con, name, filters, **extra))
+
+
 # --- privacy ---------------------------------------------------------------------------------
 
 
@@ -155,7 +219,7 @@ def per_person_money(con, branches=()) -> set[float]:
         by_tech = metrics.run(con, "by_tech", period)
         for column in ("revenue_attributed", "reward_cost"):
             values |= {round(float(v)) for v in by_tech[column].dropna() if v}
-        closed = metrics.run(con, "meeting_closed_leads", period)
+        closed = metrics.run(con, "meeting_closed_leads", period, limit=None, offset=0)
         values |= {round(float(v)) for v in closed["revenue"].dropna() if v}
     return values
 
@@ -383,8 +447,18 @@ def walk(at: AppTest, content: meeting.Meeting) -> dict[str, list[str]]:
     for key, index in firsts.items():
         at.selectbox(key="meeting_slide").set_value(index).run()
         no_exception(at)
+        if key in meeting.TABLE_SLIDES and content.size(key):
+            open_table(at, key)
         found[key] = page_texts(at)
     return found
+
+
+def open_table(at: AppTest, key: str) -> None:
+    """Open the 'All N rows' expander under a table slide (it fetches its rows when opened)."""
+    assert not [d for d in at.dataframe if d.key == f"meeting_{key}"], "fetched before opening"
+    at.session_state[f"meeting_all_{key}"] = True
+    at.run()
+    no_exception(at)
 
 
 def dollar_amounts(texts: list[str]) -> set[int]:
@@ -421,6 +495,9 @@ def test_every_table_of_the_page_has_its_downloads(open_meeting, sample_db):
     at = open_meeting(sample_db, query={"branch": "Boston"})
     at.selectbox(key="meeting_slide").set_value(5).run()  # closing the loop (1/…)
     no_exception(at)
+    assert at.title[0].value.startswith("Closing the loop")
+    assert [b.label for b in at.get("download_button")] == ["Deck"]
+    open_table(at, "closed")
     labels = [b.label for b in at.get("download_button")]
     assert {"Download CSV", "Download Excel", "Deck"} <= set(labels)
 

@@ -74,9 +74,13 @@ QUERIES = {
     "meeting_biggest_wins": (["lead_id", "tech_id", "tech_name", "branch", "customer_name",
                               "lead_type", "sales_rep", "submitted_at", "closed_at", "revenue"],
                              ["lead_id"]),
-    "meeting_closed_leads": (["tech_id", "tech_name", "lead_id", "branch", "customer_name",
-                              "lead_type", "status", "loss_reason", "sales_rep", "submitted_at",
-                              "closed_at", "revenue"], ["lead_id"]),
+    "meeting_awaiting_contact": (["lead_id", "submitted_at", "days_waiting", "sales_rep",
+                                  "tech_id", "tech_name", "tech", "branch", "lead_type",
+                                  "customer_name", "estimated_value"], ["lead_id"]),
+    "meeting_closed_leads": (["tech_id", "tech_name", "tech", "lead_id", "branch",
+                              "customer_name", "lead_type", "status", "outcome", "loss_reason",
+                              "sales_rep", "submitted_at", "closed_at", "revenue"], ["lead_id"]),
+    "meeting_list_sizes": (["closed_won", "closed_lost", "awaiting_contact"], "one"),
     "meeting_first_time_contributors": (["tech_id", "tech_name", "branch", "first_lead_at",
                                          "leads_submitted", "leads_won"], ["tech_id"]),
     "monthly": (["month", "leads_submitted", "leads_won", "leads_lost", "leads_open",
@@ -96,8 +100,8 @@ QUERIES = {
 
 # Queries whose `branch` column is the branch the filter looks at (by_tech and the jobs query show
 # the tech's roster branch instead).
-BRANCH_ROWS = {"clawbacks", "lead_list", "leads_awaiting_contact", "meeting_biggest_wins",
-               "meeting_closed_leads"}
+BRANCH_ROWS = {"clawbacks", "lead_list", "leads_awaiting_contact", "meeting_awaiting_contact",
+               "meeting_biggest_wins", "meeting_closed_leads"}
 
 TOP_LEVEL = sorted(p.stem for p in db.QUERIES_DIR.glob("*.sql"))
 PERIOD = ("2025-11", "2026-10")
@@ -130,6 +134,8 @@ def runs(name: str) -> list[dict]:
     extra = {"import_id": None} if "$import_id" in sql else {}
     if "$top" in sql:
         extra["top"] = 8
+    if "$limit" in sql:  # every row
+        extra.update(limit=None, offset=0)
     if "$dimension" in sql:
         return [{**extra, "dimension": d} for d in spec[2]]
     return [extra]

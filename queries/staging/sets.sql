@@ -45,6 +45,26 @@ where submitted_at <= period_end
     and lb_selected(lead_types, lead_type)
     and lb_selected(techs, tech_id);
 
+-- Leads waiting for sales' first call at the as-of date: in the backlog at the period's end, still
+-- open, never contacted, submitted by the as-of date; one row per lead.
+create or replace macro lb_awaiting_contact(as_of, period_end, branches, lead_types, techs) as table
+select *
+from lb_backlog(period_end, branches, lead_types, techs)
+where status = 'open'
+    and contacted_at is null
+    and submitted_at <= as_of;
+
+-- A tech as people read a list of leads: the name (the ID when the name is missing), with the ID
+-- added when two techs in the same list share the name. A window over the query's rows, so it is
+-- computed before any limit; leadbridge.meeting.tech_labels is the same rule for frames.
+create or replace macro lb_tech_label(tech_name, tech_id) as
+    case
+        when min(tech_id) over (partition by coalesce(tech_name, tech_id))
+            <> max(tech_id) over (partition by coalesce(tech_name, tech_id))
+            then coalesce(tech_name, tech_id) || ' (' || tech_id || ')'
+        else coalesce(tech_name, tech_id)
+    end;
+
 -- The latest date anywhere in the data (submissions, contacts, closes, payouts): the as-of date's
 -- upper bound and the end of the data's span (kept in stg_span).
 create or replace macro lb_latest_date() as (
