@@ -192,9 +192,6 @@ def summary(result: dict) -> dict:
     warm = {p: max(v["median"] for v in views.values())
             for p, views in [*result["warm"]["pages"].items(), ("report", result["warm"]["report"])]}
     cold = {p: max(v["seconds"] for v in views.values()) for p, views in result["cold"].items()}
-    # The Monthly meeting assembles its content with pandas after its queries: shown apart.
-    meeting_warm = max(v["with_page_work_median"] for v in result["warm"]["pages"]["meeting"].values())
-    meeting_cold = max(v["with_page_work_seconds"] for v in result["cold"]["meeting"].values())
     ours, theirs = result["ours"], result["pandas"]
     nan = math.nan
     return {
@@ -213,8 +210,6 @@ def summary(result: dict) -> dict:
         "db_mb": result["import"]["db_mb"],
         "warm_ms": {p: 1000 * s for p, s in warm.items()},
         "cold_ms": {p: 1000 * s for p, s in cold.items()},
-        "meeting_with_page_work_warm_ms": 1000 * meeting_warm,
-        "meeting_with_page_work_cold_ms": 1000 * meeting_cold,
         "app_peak_rss_mb": result["warm"]["peak_rss_mb"],
         "ours_cold_s": ours["cold_seconds"],
         "pandas_cold_s": theirs.get("cold_seconds", nan),
@@ -320,8 +315,6 @@ def markdown(results: dict) -> str:
     for page in [*pages.PAGES, "report"]:
         line(f"{page}: warm", lambda s, p=page: s["warm_ms"].get(p), "ms")
         line(f"{page}: cold", lambda s, p=page: s["cold_ms"].get(p), "ms")
-    line("meeting with its pandas work: warm", lambda s: s["meeting_with_page_work_warm_ms"], "ms")
-    line("meeting with its pandas work: cold", lambda s: s["meeting_with_page_work_cold_ms"], "ms")
     line("app peak memory (all pages)", lambda s: s["app_peak_rss_mb"], "MB")
     line("**cold start**: LeadBridge", lambda s: s["ours_cold_s"], "s")
     line("**cold start**: pandas", lambda s: s["pandas_cold_s"], "s")

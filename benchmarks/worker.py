@@ -105,10 +105,7 @@ def page(args: dict) -> dict:
     else:
         run = pages.run_page(con, args["page"], filters)
         calls = run.calls
-    seconds = time.perf_counter() - start
-    other = 0.0 if args["page"] == "report" else run.other
-    return {"seconds": seconds - other, "with_page_work_seconds": seconds,
-            "open_seconds": opened, "calls": calls}
+    return {"seconds": time.perf_counter() - start, "open_seconds": opened, "calls": calls}
 
 
 def warm(args: dict) -> dict:
@@ -121,7 +118,7 @@ def warm(args: dict) -> dict:
     for view_name, view in args["views"].items():
         filters = _filters(view)
         for name in [*pages.PAGES, "report"]:
-            runs, whole, calls = [], [], {}
+            runs, calls = [], {}
             for _ in range(args["repeat"] + 1):  # the first run warms DuckDB's buffers
                 start = time.perf_counter()
                 if name == "report":
@@ -131,9 +128,7 @@ def warm(args: dict) -> dict:
                     run = pages.run_page(con, name, filters)
                     runs.append(run.queries)
                     calls = run.calls
-                whole.append(time.perf_counter() - start)
-            timing = {"median": statistics.median(runs[1:]), "min": min(runs[1:]),
-                      "with_page_work_median": statistics.median(whole[1:]), "calls": calls}
+            timing = {"median": statistics.median(runs[1:]), "min": min(runs[1:]), "calls": calls}
             target = out["report"] if name == "report" else out["pages"].setdefault(name, {})
             target[view_name] = timing
         previous = filters.previous()

@@ -46,11 +46,11 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
             seen.append((name, filters, tuple(sorted(extra.items()))))
         return real_run(con, name, filters, **extra)
 
-    def build(con, month, branches=(), privacy=True):
-        seen.append((bench.MEETING, (month, tuple(branches), privacy), ()))
+    def build(con, month, branches=(), privacy=True, lists=True):
+        seen.append((bench.MEETING, (month, tuple(branches), privacy, lists), ()))
         inside.append(True)
         try:
-            return real_build(con, month, branches, privacy)
+            return real_build(con, month, branches, privacy, lists)
         finally:
             inside.pop()
 
@@ -67,7 +67,7 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
     calls = set()
     for name, filters, extra in seen:
         if name == bench.MEETING:
-            assert filters == (sidebar.to_month, sidebar.branches, True)
+            assert filters == (sidebar.to_month, sidebar.branches, True, False)
             calls.add(bench.Call(bench.MEETING))
         else:
             calls.add(bench.Call(name, kind(filters, sidebar), extra))
