@@ -222,3 +222,32 @@ def test_the_meeting_page_walks_slide_by_slide_on_a_projector(server, browser):
         counter.filter(has_text=f"{total - 1} / {total}").wait_for(timeout=PAGE_TIMEOUT_MS)
     finally:
         page.close()
+
+
+def test_the_whole_closed_list_opens_under_its_slide(server, browser):
+    """'All N rows' fetches the month's closed leads when opened (not before), sortable and
+    downloadable; saved as test-artifacts/browser/meeting_all_rows_1920x1080.png."""
+    page = _open(browser, f"{server}/meeting?branch=Boston", SIZES[1])
+    try:
+        heading = page.get_by_role("heading", level=1).first
+        for _ in range(12):  # Next until the first closing-the-loop slide
+            if heading.inner_text().startswith("Closing the loop"):
+                break
+            before = heading.inner_text()
+            page.locator(".st-key-meeting_slide_next button").click()
+            page.get_by_role("heading", level=1).filter(has_not_text=before).first.wait_for(
+                timeout=PAGE_TIMEOUT_MS)
+        assert heading.inner_text().startswith("Closing the loop (1/")
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        assert page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").count() == 0
+        page.get_by_text(re.compile(r"^All \d+ rows: sort, download")).click()
+        page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").wait_for(
+            timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        assert page.get_by_role("button", name="Download CSV").count() >= 1
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.wait_for_timeout(500)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "meeting_all_rows_1920x1080.png"), full_page=True)
+    finally:
+        page.close()
