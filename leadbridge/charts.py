@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from leadbridge import contract
+from leadbridge.values import missing, tech_labels
 
 TEMPLATE_NAME = "leadbridge"
 
@@ -139,26 +140,17 @@ pio.templates[TEMPLATE_NAME] = _template()
 # ---- helpers ------------------------------------------------------------------------------
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _is_empty(frame: pd.DataFrame | None) -> bool:
     return frame is None or len(frame) == 0
 
 
 def _all_zero(values: Iterable) -> bool:
     """True when no value is a non-zero number (NaN counts as zero)."""
-    return all(_missing(v) or v == 0 for v in values)
+    return all(missing(v) or v == 0 for v in values)
 
 
 def _num(value, default: float = 0.0) -> float:
-    return default if _missing(value) else float(value)
+    return default if missing(value) else float(value)
 
 
 def _count(value) -> str:
@@ -171,11 +163,11 @@ def _money(value) -> str:
 
 
 def _pct(value) -> str:
-    return "–" if _missing(value) else f"{float(value) * 100:.0f} %"
+    return "–" if missing(value) else f"{float(value) * 100:.0f} %"
 
 
 def _days(value) -> str:
-    if _missing(value):
+    if missing(value):
         return "–"
     value = float(value)
     text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
@@ -188,7 +180,7 @@ def _plural(n, word: str) -> str:
 
 def _nullable(values: Iterable) -> list:
     """Values for a trace, NaN as None (a gap, not a zero)."""
-    return [None if _missing(v) else v for v in values]
+    return [None if missing(v) else v for v in values]
 
 
 def _month_label(value, sep: str = "<br>") -> str:
@@ -200,7 +192,7 @@ def _month_label(value, sep: str = "<br>") -> str:
 
 def _month_range(months: Iterable[str]) -> list[str]:
     """Every YYYY-MM month from the first to the last one given, gaps filled."""
-    present = sorted(str(m)[:7] for m in months if not _missing(m))
+    present = sorted(str(m)[:7] for m in months if not missing(m))
     if not present:
         return []
     span = pd.period_range(present[0], present[-1], freq="M")
@@ -208,7 +200,7 @@ def _month_range(months: Iterable[str]) -> list[str]:
 
 
 def _lead_type_label(value) -> str:
-    if _missing(value):
+    if missing(value):
         return contract.LEAD_TYPE_LABELS["other"]
     return contract.LEAD_TYPE_LABELS.get(str(value), str(value).replace("_", " ").capitalize())
 
@@ -222,18 +214,7 @@ def _values(frame: pd.DataFrame, label: str) -> list[str]:
     """The dimension values to show: lead types by their labels, missing values named."""
     if label == "lead type":
         return [_lead_type_label(v) for v in frame["dimension_value"]]
-    return ["Not given" if _missing(v) else str(v) for v in frame["dimension_value"]]
-
-
-def _tech_names(frame: pd.DataFrame) -> list[str]:
-    """Names to show per tech: the tech's name (else id), with the id added when names repeat."""
-    ids = (frame["tech_id"].astype(object).tolist() if "tech_id" in frame
-           else [None] * len(frame))
-    names = [str(i) if _missing(n) else str(n)
-             for n, i in zip(frame["tech_name"], ids, strict=True)]
-    counts = pd.Series(names).value_counts()
-    return [f"{n} ({i})" if counts[n] > 1 and not _missing(i) else n
-            for n, i in zip(names, ids, strict=True)]
+    return ["Not given" if missing(v) else str(v) for v in frame["dimension_value"]]
 
 
 def _cut_title(title: str, shown: int, total: int, noun: str = "techs") -> str:
@@ -298,7 +279,7 @@ def empty(title: str, note: str) -> go.Figure:
 
 def kpi_delta(current, previous) -> float | None:
     """Relative change from previous to current (0.25 = up 25 %); None when it has no meaning."""
-    if _missing(current) or _missing(previous) or float(previous) == 0:
+    if missing(current) or missing(previous) or float(previous) == 0:
         return None
     return (float(current) - float(previous)) / abs(float(previous))
 
@@ -401,7 +382,7 @@ def tech_volume(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figure:
     df = by_tech if _is_empty(by_tech) else by_tech[by_tech["leads_submitted"].fillna(0) > 0]
     if _is_empty(df):
         return empty(title, note)
-    df = df.assign(_name=_tech_names(df))
+    df = df.assign(_name=tech_labels(df))
     df = df.sort_values(["leads_submitted", "_name"], ascending=[False, True])
     total = len(df)
     df = df.head(max(top, 1))
@@ -433,7 +414,7 @@ def tech_conversion(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figur
         return empty(title, note)
     overall = df["leads_won"].sum() / df["leads_submitted"].sum()
     df = df.assign(
-        _name=_tech_names(df),
+        _name=tech_labels(df),
         _low=df["conversion_ci_low"].fillna(df["conversion_rate"]),
         _high=df["conversion_ci_high"].fillna(df["conversion_rate"]),
     )
@@ -483,7 +464,7 @@ def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
         return empty(title, note)
     median_leads = float(df["leads_submitted"].median())
     overall = df["leads_won"].sum() / df["leads_submitted"].sum()
-    df = df.assign(_name=_tech_names(df),
+    df = df.assign(_name=tech_labels(df),
                    _revenue=df["revenue_attributed"].fillna(0).astype(float).clip(lower=0))
     fig = _figure(
         title,
@@ -539,7 +520,7 @@ def leads_per_100_jobs(frame: pd.DataFrame, note: str, top: int = 25) -> go.Figu
     if _is_empty(df):
         return empty(title, note)
     overall = 100.0 * df["leads_submitted"].sum() / df["jobs"].sum()
-    df = df.assign(_name=_tech_names(df))
+    df = df.assign(_name=tech_labels(df))
     df = df.sort_values(["leads_per_100_jobs", "_name"], ascending=[False, True])
     total = len(df)
     df = df.head(max(top, 1))
@@ -624,7 +605,7 @@ def conversion_by(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
         x=x, y=_nullable(df["win_rate"]), name="Win rate", marker_color=ORANGE,
         texttemplate="%{y:.0%}", textposition="outside",
         **_hover(
-            "Win rate: none closed yet" if _missing(r) else
+            "Win rate: none closed yet" if missing(r) else
             f"Win rate: {_pct(r)} ({_count(won)} won of {_count(_num(won) + _num(lost))} closed)"
             for r, won, lost in zip(df["win_rate"], df["leads_won"], df["leads_lost"], strict=True)
         ),
@@ -730,7 +711,7 @@ def lost_reasons(frame: pd.DataFrame, note: str) -> go.Figure:
     if _is_empty(frame) or _all_zero(frame["leads_lost"]):
         return empty(title, note)
     df = frame.assign(
-        _reason=["Not given" if _missing(r) else str(r) for r in frame["loss_reason"]])
+        _reason=["Not given" if missing(r) else str(r) for r in frame["loss_reason"]])
     df = df.sort_values(["leads_lost", "_reason"], ascending=[False, True])
     reasons = df["_reason"].tolist()
     fig = _figure(title, "Leads lost with their close date in the period", showlegend=False,
@@ -760,7 +741,7 @@ def reward_cost_by_month(frame: pd.DataFrame, note: str) -> go.Figure:
         return empty(title, note)
     df = frame.assign(
         _month=frame["month"].astype(str).str[:7],
-        _reason=["Not given" if _missing(r) else str(r) for r in frame["reason"]],
+        _reason=["Not given" if missing(r) else str(r) for r in frame["reason"]],
         _claw=frame["clawback_amount"].fillna(0).astype(float),
         _clawbacks=frame["clawbacks"].fillna(0).astype(int),
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from leadbridge import contract, metrics
 from leadbridge.metrics import Filters
+from leadbridge.values import missing, tech_labels
 
 # Techs per ranking: five names can be read out, and read from the back of the room.
 TOP_TECHS = 5
@@ -64,16 +65,6 @@ TABLE_COLUMNS = {
 
 
 # --- numbers as people read them ----------------------------------------------------------------
-
-
-def missing(value) -> bool:
-    """True for None, NaN and pandas' missing values."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def text(kind: str, value) -> str:
@@ -229,18 +220,6 @@ class Meeting:
 def shown_columns(key: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The columns a table slide shows, in order (the money ones only where privacy left them)."""
     return frame[[c for c in TABLE_COLUMNS[key] if c in frame.columns]]
-
-
-def tech_labels(frame: pd.DataFrame) -> list[str]:
-    """A tech's name to show (else the id), with the id added when two techs share a name.
-
-    The same rule as the SQL macro lb_tech_label (queries/staging/sets.sql)."""
-    if frame.empty:
-        return []
-    ids = frame["tech_id"].astype(str)
-    names = frame["tech_name"].astype(object).where(frame["tech_name"].notna(), ids).astype(str)
-    shared = ids.groupby(names.to_numpy()).transform("nunique").to_numpy() > 1
-    return names.where(~shared, names + " (" + ids + ")").tolist()
 
 
 def _with_tech(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from leadbridge import metrics
 from leadbridge.metrics import Filters
+from leadbridge.values import missing
 
 COHORT_KEYS = (
     "leads_submitted", "leads_won", "leads_lost", "leads_open", "conversion_rate", "win_rate",
@@ -52,15 +53,8 @@ DIMENSION_KEYS = ("leads_submitted", "leads_won", "conversion_rate", "win_rate",
 
 def clean(key: str, value):
     """A JSON-safe value: None for NaN/NA/inf, cents for money, ints for counts, ISO for dates."""
-    if value is None:
+    if missing(value) or (isinstance(value, float) and not math.isfinite(value)):
         return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, date):

@@ -6,7 +6,6 @@ metrics, charts, exports) never does. Pages call these helpers and the engine, t
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +14,7 @@ import streamlit as st
 
 from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve
 from leadbridge.metrics import Filters
+from leadbridge.values import missing
 
 # A safety net for `streamlit run dashboard.py` (make run and `leadbridge dashboard` do it first).
 serve.navigation_only()
@@ -221,10 +221,6 @@ def footer() -> None:
 # --- drawing ----------------------------------------------------------------------------------
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
 def compact_money(value: float) -> str:
     """$950 · $12.3k · $10.2M: short enough for a tile on a laptop or a projector."""
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
@@ -235,7 +231,7 @@ def compact_money(value: float) -> str:
 
 def fmt(kind: str, value) -> str:
     """A KPI value for people: counts 1,234 · rates 62.5 % · money $12,345 · ratio $8.20 · days 3.5."""
-    if _missing(value):
+    if missing(value):
         return "–"
     if kind == "rate":
         return f"{value * 100:.1f} %"
@@ -250,7 +246,7 @@ def fmt(kind: str, value) -> str:
 
 def fmt_delta(kind: str, current, previous) -> str | None:
     """The change against the previous period: points for rates, relative % otherwise."""
-    if _missing(current) or _missing(previous):
+    if missing(current) or missing(previous):
         return None
     if kind == "rate":
         return f"{(current - previous) * 100:+.1f} pts"

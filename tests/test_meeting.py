@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, meeting, metrics, report
+from leadbridge import db, meeting, metrics, report, values
 from leadbridge.metrics import Filters
 from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db
 from tests.metrics_fixtures import fresh_db, lead, load, outcome, payout, tech
@@ -189,11 +189,11 @@ def test_a_tech_is_named_with_the_id_only_where_two_techs_share_the_name(tmp_pat
     by_id = dict(zip(closed["tech_id"], closed["tech"], strict=False))
     assert by_id == {"T1": "Sam Lee (T1)", "T2": "Sam Lee (T2)", "T3": "Ann Ray", "T4": "T4"}
     # the SQL macro and the frames' rule agree, and a slide's part keeps the whole list's labels
-    assert closed["tech"].tolist() == meeting.tech_labels(closed)
+    assert closed["tech"].tolist() == values.tech_labels(closed)
     part = metrics.run(connection, "meeting_closed_leads", Filters.months(MONTH, MONTH),
                        limit=1, offset=3)  # Ann Ray, Sam Lee (T1) x2, then T2
     assert part[["lead_id", "tech"]].values.tolist() == [["L1", "Sam Lee (T2)"]]
-    assert meeting.tech_labels(closed.iloc[[1]]) == ["Sam Lee"]  # alone in its frame
+    assert values.tech_labels(closed.iloc[[1]]) == ["Sam Lee"]  # alone in its frame
 
 
 def test_run_many_returns_what_run_returns(con):

@@ -56,7 +56,7 @@ where status = 'open'
 
 -- A tech as people read a list of leads: the name (the ID when the name is missing), with the ID
 -- added when two techs in the same list share the name. A window over the query's rows, so it is
--- computed before any limit; leadbridge.meeting.tech_labels is the same rule for frames.
+-- computed before any limit; leadbridge.values.tech_labels is the same rule for frames.
 create or replace macro lb_tech_label(tech_name, tech_id) as
     case
         when min(tech_id) over (partition by coalesce(tech_name, tech_id))
