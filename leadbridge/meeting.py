@@ -234,20 +234,14 @@ def _private(frame: pd.DataFrame, privacy: bool) -> pd.DataFrame:
         drop=True)
 
 
-def top_techs(by_tech: pd.DataFrame, measure: str, top: int = TOP_TECHS) -> pd.DataFrame:
-    """The `top` techs by a measure of queries/by_tech.sql (most first, ties by name), zeros left out.
-
-    Won revenue ranks by revenue, then won deals; the others by the measure alone."""
-    if by_tech.empty:
-        return pd.DataFrame(columns=["tech_id", "tech", measure])
-    df = by_tech if "tech" in by_tech.columns else _with_tech(by_tech)
-    df = df[df[measure].fillna(0) > 0]
-    keys = [measure, "deals_won"] if measure == "revenue_attributed" else [measure]
-    df = df.sort_values([*keys, "tech", "tech_id"], ascending=[False] * len(keys) + [True, True])
+def top_techs(rankings: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One ranking of queries/meeting_top_techs.sql (leads_submitted, deals_won or
+    revenue_attributed): its techs in rank order, with the measure (and won deals for revenue)."""
     columns = ["tech_id", "tech", "branch", measure]
     if measure == "revenue_attributed":
         columns.insert(3, "deals_won")
-    return df.head(top)[columns].reset_index(drop=True)
+    ranking = rankings[rankings["ranking"] == measure].sort_values("place")
+    return ranking[columns].reset_index(drop=True)
 
 
 def list_rows(con, m: Meeting, key: str, offset: int = 0, limit: int | None = None
@@ -282,8 +276,8 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
         "now": ("totals", filters, {}),
         "before": ("totals", previous, {}),
         "year_ago": ("totals", last_year, {}),
-        "by_tech_month": ("by_tech", filters, {}),
-        "by_tech_year": ("by_tech", year, {}),
+        "top_month": ("meeting_top_techs", filters, {"top": TOP_TECHS}),
+        "top_year": ("meeting_top_techs", year, {"top": TOP_TECHS}),
         "sizes": ("meeting_list_sizes", filters, {"as_of": as_of}),
         "first_timers": ("meeting_first_time_contributors", filters, {}),
         "biggest_wins": ("meeting_biggest_wins", filters, {"top": BIGGEST_WINS}),
@@ -294,8 +288,6 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
     now, before, year_ago = (found[key].iloc[0].to_dict() for key in ("now", "before", "year_ago"))
     numbers = tuple(Number(key, label, kind, now[key], before[key], year_ago[key], help_text)
                     for key, label, kind, help_text in NUMBERS)
-    by_tech_month = _with_tech(found["by_tech_month"])  # labelled once, ranked twice
-    by_tech_year = _with_tech(found["by_tech_year"])
     sizes = found["sizes"].iloc[0]
 
     content = Meeting(
@@ -307,10 +299,10 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
         last_year=last_year,
         year=year,
         trend_filters=trend,
-        top_month_leads=top_techs(by_tech_month, "leads_submitted"),
-        top_month_won=_private(top_techs(by_tech_month, won_measure), privacy),
-        top_year_leads=top_techs(by_tech_year, "leads_submitted"),
-        top_year_won=_private(top_techs(by_tech_year, won_measure), privacy),
+        top_month_leads=top_techs(found["top_month"], "leads_submitted"),
+        top_month_won=_private(top_techs(found["top_month"], won_measure), privacy),
+        top_year_leads=top_techs(found["top_year"], "leads_submitted"),
+        top_year_won=_private(top_techs(found["top_year"], won_measure), privacy),
         first_timers=_with_tech(found["first_timers"]),
         biggest_wins=_private(_with_tech(found["biggest_wins"]), privacy),
         closed=None,

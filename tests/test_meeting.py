@@ -73,6 +73,30 @@ def test_top_lead_generators_are_the_reports_techs(con):
         assert len(shown) == meeting.TOP_TECHS
 
 
+def test_rankings_break_ties_by_won_deals_then_name_and_leave_out_zeros(tmp_path):
+    connection = fresh_db(tmp_path)
+    load(connection,
+         techs=[tech("T1", "Boston", tech_name="Cy Moss"), tech("T2", "Boston", tech_name="Ann Lee"),
+                tech("T3", "Boston", tech_name="Bob Ray"), tech("T4", "Boston", tech_name="Ann Lee")],
+         # leads: T1 2, T2 2, T4 2, T3 1. Revenue: T1 1,000 in one deal, T3 1,000 in two, T2 0.
+         leads=[lead(i, "2026-10-02", t, branch="Boston")
+                for i, t in [("A", "T1"), ("B", "T1"), ("C", "T2"), ("D", "T2"), ("E", "T3"),
+                             ("F", "T4"), ("G", "T4"), ("H", "T3")]],
+         outcomes=[outcome("A", "won", closed="2026-10-05", revenue=1000),
+                   outcome("E", "won", closed="2026-10-05", revenue=400),
+                   outcome("H", "won", closed="2026-10-06", revenue=600),
+                   outcome("C", "lost", closed="2026-10-06")])
+    content = meeting.build(connection, MONTH, privacy=False)
+    # H is submitted in October too: T3 has 2 leads; ties by label, then ID
+    assert content.top_month_leads[["tech", "leads_submitted"]].values.tolist() == [
+        ["Ann Lee (T2)", 2], ["Ann Lee (T4)", 2], ["Bob Ray", 2], ["Cy Moss", 2]]
+    assert content.top_month_won[["tech", "deals_won", "revenue_attributed"]].values.tolist() == [
+        ["Bob Ray", 2, 1000.0], ["Cy Moss", 1, 1000.0]]  # a revenue tie: more won deals first
+    private = meeting.build(connection, MONTH, privacy=True)
+    assert private.top_month_won[["tech", "deals_won"]].values.tolist() == [
+        ["Bob Ray", 2], ["Cy Moss", 1]]
+
+
 def test_with_privacy_the_second_ranking_counts_won_deals(con):
     content = meeting.build(con, MONTH, privacy=True)
     month = month_report(con)["by_tech"]

@@ -81,6 +81,8 @@ QUERIES = {
                               "customer_name", "lead_type", "status", "outcome", "loss_reason",
                               "sales_rep", "submitted_at", "closed_at", "revenue"], ["lead_id"]),
     "meeting_list_sizes": (["closed_won", "closed_lost", "awaiting_contact"], "one"),
+    "meeting_top_techs": (["ranking", "place", "tech_id", "tech", "branch", "leads_submitted",
+                           "deals_won", "revenue_attributed"], ["ranking", "place"]),
     "meeting_first_time_contributors": (["tech_id", "tech_name", "branch", "first_lead_at",
                                          "leads_submitted", "leads_won"], ["tech_id"]),
     "monthly": (["month", "leads_submitted", "leads_won", "leads_lost", "leads_open",
