@@ -252,12 +252,18 @@ def list_rows(con, m: Meeting, key: str, offset: int = 0, limit: int | None = No
     return _private(frame, m.privacy)
 
 
+def part_rows(con, m: Meeting, key: str, part: int, rows_per_slide: int = ROWS_PER_SLIDE
+              ) -> pd.DataFrame:
+    """The rows a lead list's slide `part` (from 1) shows, fetched for that slide alone."""
+    start = (part - 1) * rows_per_slide
+    return shown_columns(key, list_rows(con, m, key, start, rows_per_slide))
+
+
 def slide_rows(con, m: Meeting, slide: Slide) -> pd.DataFrame:
     """The rows a table slide shows: from the content, or fetched for the slide alone."""
     if slide.rows is not None:
         return slide.rows
-    start = (slide.part - 1) * slide.rows_per_slide
-    return shown_columns(slide.key, list_rows(con, m, slide.key, start, slide.rows_per_slide))
+    return part_rows(con, m, slide.key, slide.part, slide.rows_per_slide)
 
 
 def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True) -> Meeting:

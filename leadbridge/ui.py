@@ -477,8 +477,7 @@ def _meeting_rows(path: str, version: int, month: str, branches: tuple, privacy:
     con = _connection(path)
     if part is None:
         return meeting.list_rows(con, content, key)
-    slide = next(s for s in meeting.slides(content) if s.key == key and s.part == part)
-    return meeting.slide_rows(con, content, slide)
+    return meeting.part_rows(con, content, key, part)
 
 
 def _rows(content: meeting.Meeting, key: str, part: int | None) -> pd.DataFrame:
