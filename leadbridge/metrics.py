@@ -52,6 +52,9 @@ class Filters:
     branches: tuple[str, ...] = field(default=())
     lead_types: tuple[str, ...] = field(default=())
     techs: tuple[str, ...] = field(default=())
+    # The branches the person asking may see (access scope), None for every branch. Not a filter:
+    # queries apply it with lb_in_scope($scope, branch) whatever the filters say.
+    scope: tuple[str, ...] | None = field(default=None)
 
     @classmethod
     def months(cls, from_month: str, to_month: str, branches=(), lead_types=(), techs=()) -> Filters:
@@ -92,6 +95,7 @@ class Filters:
             "branches": list(self.branches),
             "lead_types": list(self.lead_types),
             "techs": list(self.techs),
+            "scope": None if self.scope is None else list(self.scope),
         }
 
 

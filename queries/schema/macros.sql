@@ -123,6 +123,13 @@ create or replace macro lb_selected(choices, value) as (
     len(cast(choices as varchar[])) = 0 or list_contains(cast(choices as varchar[]), value)
 );
 
+-- Access scope: the branches the person asking may see, NULL for every branch (an exec, the
+-- command line). Unlike a filter, an empty scope sees nothing. Every query that returns rows of a
+-- branch applies it itself: `where lb_in_scope($scope, branch)`.
+create or replace macro lb_in_scope(scope, branch) as (
+    scope is null or list_contains(cast(scope as varchar[]), branch)
+);
+
 -- Wilson score interval of a conversion rate, 95 % (z = 1.959964); NULL when there are no leads.
 create or replace macro lb_wilson_low(won, n) as (
     case when n > 0 then
