@@ -26,7 +26,6 @@ from leadbridge.meeting import (
     Meeting,
     Slide,
     cells,
-    change,
     empty_note,
     headers,
     lead_type_label,
@@ -258,14 +257,33 @@ def _draw_numbers(page, meeting: Meeting, slide: Slide) -> None:
     """The month's headline numbers against last month and the same month last year."""
     header = ["", month_label(meeting.filters.start), month_label(meeting.previous.start),
               "Change", month_label(meeting.last_year.start), "Change"]
-    def changed(number, before) -> str:
-        # the difference above, the percentage below it: '+$75,587' / '(+8.0 %)'
-        return (change(number.kind, number.value, before) or "–").replace(" (", "\v(")
+    def changed(number, which: str) -> str:
+        # the difference above, the percentage (or a conversion's basis) below it:
+        # '+$75,587' / '(+8.0 %)'; a month too young to compare says so, its count in the note
+        versus = number.vs_previous if which == "previous" else number.vs_last_year
+        if versus is not None and not versus.comparable and versus.too_young:
+            return "too young\vto compare"
+        return (number.change(which) or "–").replace(" (", "\v(")
 
-    rows = [[n.label, text(n.kind, n.value), text(n.kind, n.previous), changed(n, n.previous),
-             text(n.kind, n.last_year), changed(n, n.last_year)] for n in meeting.numbers]
+    def before(number, which: str) -> str:
+        versus = number.vs_previous if which == "previous" else number.vs_last_year
+        if versus is None:
+            return text(number.kind, getattr(number, which))
+        if not versus.comparable:
+            return "–"
+        return f"{versus.before * 100:.1f} %\v({versus.short_basis})"
+
+    rows = [[n.label, text(n.kind, n.value), before(n, "previous"), changed(n, "previous"),
+             before(n, "last_year"), changed(n, "last_year")] for n in meeting.numbers]
     _table(page, header, rows, [2.7, 2.3, 1.85, 1.9, 1.85, 1.9], size=18, row_height=0.82,
            right={1, 2, 3, 4, 5}, bold_columns={0, 1}, big={1: 26})
+    young = next((versus for n in meeting.numbers for versus in (n.vs_previous, n.vs_last_year)
+                  if versus is not None and versus.too_young), None)
+    if young is not None:
+        _text_box(page, MARGIN, 6.58, WIDTH - 2 * MARGIN, 0.34,
+                  f"Conversion: {month_label(meeting.filters.start)} is {young.young_note()}; "
+                  "it is compared once its leads are 30 days old. ≤30 d / ≤90 d: won within "
+                  "30 / 90 days of submission.", 13, color=GREY)
 
 
 # --- charts ----------------------------------------------------------------------------------

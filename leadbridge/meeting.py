@@ -131,6 +131,24 @@ class Number:
     previous: float | None
     last_year: float | None
     help: str = ""
+    # Conversion only: how it compares, fairly (see metrics.compare_conversion).
+    vs_previous: metrics.Comparison | None = None
+    vs_last_year: metrics.Comparison | None = None
+
+    def change(self, which: str) -> str | None:
+        """The change against 'previous' or 'last_year' as the slides say it: a conversion by a
+        comparable conversion both months have, or 'too young to compare: …'."""
+        versus = self.vs_previous if which == "previous" else self.vs_last_year
+        if versus is not None:
+            return versus.change()
+        return change(self.kind, self.value, getattr(self, which))
+
+    def before_text(self, which: str) -> str:
+        """The earlier month's value as compared ('21.0 % won within 30 days' for conversion)."""
+        versus = self.vs_previous if which == "previous" else self.vs_last_year
+        if versus is not None:
+            return versus.before_text()
+        return text(self.kind, getattr(self, which))
 
 
 # The month in numbers: key of the report's totals, label, kind, one line for the tooltip.
@@ -140,7 +158,9 @@ NUMBERS = (
      "Tech leads won with their close date in the month, whatever month they were submitted."),
     ("revenue_attributed", "Revenue attributed", "money", "Revenue of the month's won deals."),
     ("conversion_rate", "Conversion", "rate",
-     "Share of the month's leads won so far: still maturing for a recent month."),
+     "Share of the month's leads won so far: still maturing for a recent month. Against other "
+     "months it compares the share won within 90 (else 30) days, which both months have, or says "
+     "the month is too young to compare."),
     ("participation_rate", "Participation", "rate",
      "Share of the active roster techs who submitted a lead in the month."),
 )
@@ -292,8 +312,11 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
         "trend": ("monthly", trend, {}),
     })
     now, before, year_ago = (found[key].iloc[0].to_dict() for key in ("now", "before", "year_ago"))
-    numbers = tuple(Number(key, label, kind, now[key], before[key], year_ago[key], help_text)
-                    for key, label, kind, help_text in NUMBERS)
+    numbers = tuple(
+        Number(key, label, kind, now[key], before[key], year_ago[key], help_text,
+               *((metrics.compare_conversion(now, before), metrics.compare_conversion(now, year_ago))
+                 if key == "conversion_rate" else ()))
+        for key, label, kind, help_text in NUMBERS)
     sizes = found["sizes"].iloc[0]
 
     content = Meeting(

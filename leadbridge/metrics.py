@@ -200,3 +200,79 @@ def period_label(filters: Filters) -> str:
     """'Nov 2025 – Oct 2026', or 'Oct 2026' for one month."""
     start, end = filters.start.strftime("%b %Y"), filters.end.strftime("%b %Y")
     return start if start == end else f"{start} – {end}"
+
+
+# --- comparing two periods' conversion fairly (METRICS.md, "Comparable conversion") ----------
+
+# The comparable conversions, the longest first, with how people read each.
+COMPARABLE = (("conversion_90d", "won within 90 days", "≤90 d"),
+              ("conversion_30d", "won within 30 days", "≤30 d"))
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A period's conversion set beside an earlier period's: by the longest comparable conversion
+    both have (`key`), or not at all while the recent period is too young (`key` None)."""
+
+    key: str | None
+    current: float | None  # the recent period's comparable conversion (None: not comparable)
+    before: float | None   # the earlier period's
+    leads: int             # the recent period's leads
+    still_open: int        # ... of them neither won nor lost yet
+    too_young: bool        # the recent period is not 30 days old in the data yet
+
+    @property
+    def comparable(self) -> bool:
+        return self.key is not None
+
+    @property
+    def basis(self) -> str:
+        """'won within 90 days', or '' when not comparable."""
+        return next((words for key, words, _ in COMPARABLE if key == self.key), "")
+
+    @property
+    def short_basis(self) -> str:
+        return next((short for key, _, short in COMPARABLE if key == self.key), "")
+
+    @property
+    def points(self) -> float | None:
+        """The change in percentage points, None when not comparable."""
+        if not self.comparable:
+            return None
+        return (self.current - self.before) * 100
+
+    def change(self) -> str | None:
+        """'-1.2 pts (≤90 d)', 'too young to compare: 412 of 500 leads still open', or None."""
+        if self.comparable:
+            return f"{self.points:+.1f} pts ({self.short_basis})"
+        if self.too_young:
+            return self.young_note()
+        return None
+
+    def young_note(self) -> str:
+        return (f"too young to compare: {self.still_open:,} of {self.leads:,} "
+                f"lead{'s' if self.leads != 1 else ''} still open")
+
+    def before_text(self) -> str:
+        """The earlier period's conversion as compared: '21.0 % won within 30 days', or '–'."""
+        if not self.comparable:
+            return "–"
+        return f"{self.before * 100:.1f} % {self.basis}"
+
+
+def compare_conversion(now: dict, before: dict) -> Comparison:
+    """How the totals `now` (the recent period) compare with `before` on conversion: by
+    conversion_90d when both have it, else conversion_30d, else not (too young when the recent
+    period has leads but no 30-day conversion yet)."""
+    leads = int(_number(now.get("leads_submitted")) or 0)
+    still_open = int(_number(now.get("leads_open")) or 0)
+    for key, _, _ in COMPARABLE:
+        current, earlier = _number(now.get(key)), _number(before.get(key))
+        if current is not None and earlier is not None:
+            return Comparison(key, current, earlier, leads, still_open, False)
+    young = leads > 0 and _number(now.get("conversion_30d")) is None
+    return Comparison(None, None, None, leads, still_open, young)

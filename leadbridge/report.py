@@ -23,7 +23,10 @@ ACTIVITY_KEYS = (
     "deals_won", "revenue_attributed", "gross_margin_attributed", "median_days_to_close",
     "reward_cost", "revenue_per_reward_dollar", "program_roi", "cost_per_won_deal",
 )
-TOTAL_KEYS = COHORT_KEYS + ACTIVITY_KEYS
+# Comparable conversion (METRICS.md): won within 30 (90) days of submission, once the period is
+# that old in the data; what two periods of different age are compared by.
+COMPARABLE_KEYS = ("conversion_30d", "conversion_90d")
+TOTAL_KEYS = COHORT_KEYS + COMPARABLE_KEYS + ACTIVITY_KEYS
 FUNNEL_KEYS = ("submitted", "contacted", "qualified", "quoted", "won")
 
 # Money is rounded to cents; every other number is given as computed.
@@ -32,8 +35,8 @@ MONEY_KEYS = frozenset({
     "amount", "clawback_amount", "estimated_value", "revenue",
 })
 RATE_KEYS = frozenset({
-    "conversion_rate", "win_rate", "participation_rate", "conversion_ci_low", "conversion_ci_high",
-    "program_roi", "open_share", "share", "contacted_within_7d_share",
+    "conversion_rate", "conversion_30d", "conversion_90d", "win_rate", "participation_rate",
+    "conversion_ci_low", "conversion_ci_high", "program_roi", "open_share", "share", "contacted_within_7d_share",
 })
 INT_KEYS = frozenset({
     "leads_submitted", "leads_won", "leads_lost", "leads_open", "participating_techs",
@@ -45,8 +48,8 @@ BY_TECH_KEYS = (
     "conversion_ci_high", "deals_won", "revenue_attributed", "reward_cost",
     "revenue_per_reward_dollar",
 )
-MONTHLY_KEYS = ("month", "leads_submitted", "leads_won", "conversion_rate", "deals_won",
-                "revenue_attributed", "reward_cost")
+MONTHLY_KEYS = ("month", "leads_submitted", "leads_won", "conversion_rate", "conversion_30d",
+                "conversion_90d", "deals_won", "revenue_attributed", "reward_cost")
 DIMENSION_KEYS = ("leads_submitted", "leads_won", "conversion_rate", "win_rate", "deals_won",
                   "revenue_attributed")
 

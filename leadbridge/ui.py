@@ -267,7 +267,10 @@ def fmt_delta(kind: str, current, previous) -> str | None:
 KPIS = {
     "leads_submitted": ("Leads submitted", "count", False, "Leads techs submitted in the period."),
     "conversion_rate": ("Conversion", "rate", False,
-                        "Share of the period's leads won so far; recent months are still maturing."),
+                        "Share of the period's leads won so far; recent months are still "
+                        "maturing. The change compares the share won within 90 (else 30) days "
+                        "of submission, which both periods have, or says the period is too "
+                        "young to compare."),
     "revenue_attributed": ("Revenue attributed", "money", False,
                            "Revenue of tech leads won (closed) in the period."),
     "reward_cost": ("Reward cost", "money", True,
@@ -295,12 +298,21 @@ def total_tiles(keys: list[str], filters: Filters, compare: bool = True,
     """Tiles of the period's totals (see KPIS), each against the previous period of equal length."""
     now = totals(filters)
     before = totals(filters.previous()) if compare else {}
-    tiles = []
-    for key in keys:
-        label, kind, inverse, help_text = KPIS[key]
-        tiles.append({"label": label, "kind": kind, "value": now[key], "previous": before.get(key),
-                      "inverse": inverse, "help": help_text})
-    kpi_tiles(tiles + list(extra))
+    kpi_tiles([kpi_tile(key, now, before) for key in keys] + list(extra))
+
+
+def kpi_tile(key: str, now: dict, before: dict) -> dict:
+    """One total's tile against the previous period; conversion is compared only by a comparable
+    conversion both periods have, else the tile says the period is too young to compare."""
+    label, kind, inverse, help_text = KPIS[key]
+    tile = {"label": label, "kind": kind, "value": now[key], "previous": before.get(key),
+            "inverse": inverse, "help": help_text}
+    if key == "conversion_rate" and before:
+        versus = metrics.compare_conversion(now, before)
+        tile["delta"] = versus.change()
+        if not versus.comparable:
+            tile.update(delta_color="off", delta_arrow="off")
+    return tile
 
 
 # Tiles per row: four stay readable beside the sidebar on a 1280-pixel laptop screen.
@@ -316,11 +328,14 @@ def kpi_tiles(tiles: list[dict], per_row: int = TILES_PER_ROW) -> None:
 
 
 def _tile(col, tile: dict) -> None:
+    delta = (tile["delta"] if "delta" in tile
+             else fmt_delta(tile["kind"], tile["value"], tile.get("previous")))
     col.metric(
         tile["label"],
         fmt(tile["kind"], tile["value"]),
-        delta=fmt_delta(tile["kind"], tile["value"], tile.get("previous")),
-        delta_color="inverse" if tile.get("inverse") else "normal",
+        delta=delta,
+        delta_color=tile.get("delta_color", "inverse" if tile.get("inverse") else "normal"),
+        delta_arrow=tile.get("delta_arrow", "auto"),
         help=tile.get("help"),
         border=True,
     )
@@ -573,10 +588,12 @@ def number_tiles(content: meeting.Meeting) -> None:
     row = st.container(horizontal=True, gap="small")
     for number in content.numbers:
         tile = row.container(border=True, width=TILE_WIDTH, key=f"meeting_tile_{number.key}")
+        comparable = number.vs_previous is None or number.vs_previous.comparable
         tile.metric(number.label, meeting.text(number.kind, number.value),
-                    delta=meeting.change(number.kind, number.value, number.previous),
+                    delta=number.change("previous"),
+                    delta_color="normal" if comparable else "off",
+                    delta_arrow="auto" if comparable else "off",
                     delta_description=f"vs {content.previous.start:%b}", help=number.help)
-        year_change = meeting.change(number.kind, number.value, number.last_year)
-        tile.markdown(f"{previous}: **{meeting.text(number.kind, number.previous)}**  \n"
-                      f"{last_year}: **{meeting.text(number.kind, number.last_year)}**  \n"
-                      f"{year_change or '–'} vs {content.last_year.start:%b %Y}")
+        tile.markdown(f"{previous}: **{number.before_text('previous')}**  \n"
+                      f"{last_year}: **{number.before_text('last_year')}**  \n"
+                      f"{number.change('last_year') or '–'} vs {content.last_year.start:%b %Y}")

@@ -11,6 +11,12 @@ cohort as (
         count(*) filter (where status = 'won') as leads_won,
         count(*) filter (where status = 'lost') as leads_lost,
         count(*) filter (where status not in ('won', 'lost')) as leads_open,
+        count(*) filter (
+            where status = 'won' and date_diff('day', submitted_at, closed_at) <= 30
+        ) as won_within_30d,
+        count(*) filter (
+            where status = 'won' and date_diff('day', submitted_at, closed_at) <= 90
+        ) as won_within_90d,
     from lb_cohort($start, $end, $branches, $lead_types, $techs)
     group by all
 ),
@@ -41,6 +47,11 @@ final as (
         coalesce(c.leads_open, 0) as leads_open,
         c.leads_won / nullif(c.leads_submitted, 0) as conversion_rate,
         c.leads_open / nullif(c.leads_submitted, 0) as open_share,
+        -- Each month's own maturity: its last day 30 (90) days old in the data.
+        case when last_day(m.month_start) + 30 <= lb_latest_date()
+            then c.won_within_30d / nullif(c.leads_submitted, 0) end as conversion_30d,
+        case when last_day(m.month_start) + 90 <= lb_latest_date()
+            then c.won_within_90d / nullif(c.leads_submitted, 0) end as conversion_90d,
         coalesce(d.deals_won, 0) as deals_won,
         coalesce(d.revenue_attributed, 0) as revenue_attributed,
         coalesce(p.reward_cost, 0) as reward_cost,

@@ -28,7 +28,20 @@ cohort_totals as (
                 and contacted_at is null
                 and date_diff('day', submitted_at, $as_of) >= 7
         ) as leads_awaiting_contact_7d,
+        count(*) filter (
+            where status = 'won' and date_diff('day', submitted_at, closed_at) <= 30
+        ) as won_within_30d,
+        count(*) filter (
+            where status = 'won' and date_diff('day', submitted_at, closed_at) <= 90
+        ) as won_within_90d,
     from cohort
+),
+
+-- Comparable conversion exists only once the period's last day is 30 (90) days old in the data.
+maturity as (
+    select
+        cast($end as date) + 30 <= lb_latest_date() as mature_30d,
+        cast($end as date) + 90 <= lb_latest_date() as mature_90d,
 ),
 
 -- The techs with a cohort lead, counted once each (cheaper than two distinct counts).
@@ -109,6 +122,10 @@ final as (
         r.active_techs,
         t.participating_active_techs / nullif(r.active_techs, 0) as participation_rate,
         c.leads_awaiting_contact_7d,
+        case when y.mature_30d then c.won_within_30d / nullif(c.leads_submitted, 0) end
+            as conversion_30d,
+        case when y.mature_90d then c.won_within_90d / nullif(c.leads_submitted, 0) end
+            as conversion_90d,
         d.deals_won,
         d.revenue_attributed,
         d.gross_margin_attributed,
@@ -125,6 +142,7 @@ final as (
     cross join reward_totals as w
     cross join roster_totals as r
     cross join medians as m
+    cross join maturity as y
 )
 
 select * from final

@@ -148,6 +148,22 @@ def wilson(won: int, n: int) -> tuple[float | None, float | None]:
     return (centre - half) / scale, (centre + half) / scale
 
 
+def latest_date(t: Tables):
+    """The latest date anywhere in the data (submissions, contacts, closes, payouts), or None."""
+    dates = [t.leads["submitted_at"], t.outcomes["contacted_at"], t.outcomes["closed_at"],
+             t.payouts["paid_on"]]
+    return max((s.max().date() for s in dates if s.notna().any()), default=None)
+
+
+def comparable(frame: pd.DataFrame, days: int, last_day: date, latest) -> float | None:
+    """Leads won at most `days` days after submission over all leads; None while the period's
+    last day is not yet `days` days old in the data."""
+    if latest is None or pd.Timestamp(last_day) + pd.Timedelta(days=days) > pd.Timestamp(latest):
+        return None
+    won = (frame["status"] == "won") & ((frame["closed_at"] - frame["submitted_at"]).dt.days <= days)
+    return ratio(int(won.sum()), len(frame))
+
+
 def build(con, f) -> dict:
     """The report of METRICS.md for Filters f (start, end, branches, lead_types, techs)."""
     t = read_tables(con)
@@ -191,6 +207,8 @@ def build(con, f) -> dict:
         "active_techs": active_techs,
         "participation_rate": participation,
         "leads_awaiting_contact_7d": len(waiting),
+        "conversion_30d": comparable(cohort, 30, f.end, latest_date(t)),
+        "conversion_90d": comparable(cohort, 90, f.end, latest_date(t)),
         "deals_won": len(deals),
         "revenue_attributed": cents(revenue),
         "gross_margin_attributed": cents(margin),
@@ -206,7 +224,7 @@ def build(con, f) -> dict:
         "filters": {"branch": list(f.branches), "lead_type": list(f.lead_types),
                     "tech": list(f.techs)},
         "totals": totals,
-        "monthly": monthly(f, cohort, deals, paid),
+        "monthly": monthly(f, cohort, deals, paid, latest_date(t)),
         "by_tech": by_tech(t, cohort, deals, paid),
         "by_lead_type": by_value("lead_type", cohort, deals),
         "by_branch": by_value("branch", cohort, deals),
@@ -219,7 +237,7 @@ def groups(frame: pd.DataFrame, keys: pd.Series) -> dict:
     return {key: part for key, part in frame.groupby(keys, sort=False)}
 
 
-def monthly(f, cohort, deals, paid) -> list[dict]:
+def monthly(f, cohort, deals, paid, latest) -> list[dict]:
     months = pd.period_range(pd.Timestamp(f.start), pd.Timestamp(f.end), freq="M")
     empty = {"cohort": cohort.iloc[:0], "deals": deals.iloc[:0], "paid": paid.iloc[:0]}
     by_cohort = groups(cohort, cohort["submitted_at"].dt.to_period("M"))
@@ -236,6 +254,8 @@ def monthly(f, cohort, deals, paid) -> list[dict]:
             "leads_submitted": len(in_cohort),
             "leads_won": won,
             "conversion_rate": ratio(won, len(in_cohort)),
+            "conversion_30d": comparable(in_cohort, 30, month.end_time.date(), latest),
+            "conversion_90d": comparable(in_cohort, 90, month.end_time.date(), latest),
             "deals_won": len(in_deals),
             "revenue_attributed": cents(in_deals["revenue"].sum()),
             "reward_cost": cents(in_paid["amount"].sum()),
