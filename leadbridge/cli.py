@@ -85,6 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     deck.add_argument("--no-privacy", dest="privacy", action="store_false",
                       help="include per-person money: rewards paid and revenue per tech")
 
+    lea = sub.add_parser("lead", help="print one lead's story: submitted, statuses, contact, "
+                         "close, rewards", description="Print a lead's timeline: when it was "
+                         "submitted, each status the CRM exports gave it (with the file), first "
+                         "contact, close and the rewards paid for it. Exit 1 when the lead is "
+                         "unknown.")
+    lea.add_argument("lead_id", metavar="LEAD_ID")
+    _db_option(lea)
+
     dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
                           description="Serve the Streamlit dashboard (what `make run` does).")
     _db_option(dash)
@@ -112,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "sample": cmd_sample,
         "report": cmd_report,
         "deck": cmd_deck,
+        "lead": cmd_lead,
         "dashboard": cmd_dashboard,
     }[args.command]
     from leadbridge.db import DatabaseError
@@ -229,6 +238,19 @@ def cmd_deck(args) -> int:
     count = len(meeting.slides(content)) + 1
     print(f"{out}: {count} slides for {content.month_label} · {content.scope}"
           f"{'' if args.privacy else ' (with per-person money)'}")
+    return EXIT_OK
+
+
+def cmd_lead(args) -> int:
+    from leadbridge import db, timeline
+
+    frame = timeline.lead_timeline(db.connect(args.db), args.lead_id)
+    if frame.empty:
+        print(f"leadbridge lead: no lead {args.lead_id!r} in the database; lead IDs are as the "
+              "leads file writes them (see the Technicians page's lead list)", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Lead {args.lead_id}")
+    print("\n".join(timeline.lines(frame)))
     return EXIT_OK
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, ui
+from leadbridge import charts, ui, ui_timeline
 
 filters = ui.current_filters()
 as_of = ui.query("as_of", filters).iloc[0, 0]
@@ -28,6 +28,7 @@ if waiting.empty:
 else:
     ui.table(waiting, "follow-up", "awaiting-contact", filters, key="waiting",
              column_config=ui.LEAD_COLUMNS)
+    ui_timeline.lead_story(waiting, "waiting", filters.scope)
 
 with st.expander("Speed to first contact by rep and branch (tables)"):
     ui.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, deck, meeting, ui
+from leadbridge import charts, deck, meeting, ui, ui_timeline
 
 filters = ui.current_filters()  # only its branches apply: the meeting picks its own month
 months = ui.data_months()
@@ -47,6 +47,9 @@ with ui.slide_body():
         rows = ui.meeting_rows(content, slide)
         ui.chart(charts.slide_table(meeting.headers(rows), meeting.cells(rows),
                                     meeting.rows_caption(slide, content.size(slide.key)), note))
+        if slide.key == "closed":
+            ui_timeline.lead_story(ui_timeline.slide_leads(content, slide), "meeting_closed",
+                                   filters.scope, privacy)
     elif slide.key == "speed":
         ui.chart(charts.projected(charts.contact_speed(content.speed, "sales rep", note)))
     elif slide.key == "by_type":

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui
+from leadbridge import charts, metrics, ui, ui_timeline
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -46,5 +46,7 @@ else:
     ])
     ui.chart(charts.monthly_leads(ui.query("monthly", one), ui.empty_note(one)))
     st.markdown(f"**{names[tech]}'s leads and what became of each**")
-    ui.table(ui.query("lead_list", one), "technicians", f"leads-{tech}", one, key="tech_leads",
+    leads = ui.query("lead_list", one)
+    ui.table(leads, "technicians", f"leads-{tech}", one, key="tech_leads",
              column_config=ui.LEAD_COLUMNS)
+    ui_timeline.lead_story(leads, "tech_leads", filters.scope)

@@ -62,6 +62,8 @@ QUERIES = {
                         "date_order", "read", "inserted", "updated", "unchanged", "superseded",
                         "rejected", "ignored_columns", "sha256"], ["import_id"]),
     "last_import": (["imported_at", "file", "table"], "at most one"),
+    "lead_timeline": (["lead_id", "event_date", "event", "detail", "amount", "source_file"],
+                      None),
     "lead_list": (["lead_id", "submitted_at", "tech_id", "tech_name", "branch", "lead_type",
                    "customer_name", "estimated_value", "status", "sales_rep", "contacted_at",
                    "closed_at", "revenue", "loss_reason", "days_to_contact"], ["lead_id"]),
@@ -136,6 +138,8 @@ def runs(name: str) -> list[dict]:
     extra = {"import_id": None} if "$import_id" in sql else {}
     if "$top" in sql:
         extra["top"] = 8
+    if "$lead_id" in sql:  # the sample's first lead
+        extra["lead_id"] = "L-100001"
     if "$limit" in sql:  # every row
         extra.update(limit=None, offset=0)
     if "$dimension" in sql:
