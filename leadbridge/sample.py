@@ -135,6 +135,8 @@ LOSS_SHARE = (0.24, 0.20, 0.18, 0.16, 0.12, 0.10)
 DUPLICATE_REASON = "Duplicate lead"
 CANCEL_REASON = "Order cancelled"
 STALE_REASON = "Never contacted"
+# What sales writes for the reward farmer's junk leads (see _farm_rewards).
+NOT_REAL_REASONS = ("No need", "Not interested")
 # The CRM closes a lead nobody ever contacted this many days after submission (lost, STALE_REASON),
 # so only recent uncontacted leads still wait, as in a CRM that is looked after.
 STALE_CLOSE_DAYS = 90
@@ -146,7 +148,7 @@ NEW, WORKING, APPOINTMENT, QUOTE, WON, LOST = range(6)
 LEAD_RATE_SCALE = 4.35
 LEAD_RATE_FLOOR = 0.61
 SEASON_AMPLITUDE = 0.12  # mild summer peak of the cooling season
-TECH_WIN_SD = 0.35  # spread of a tech's lead quality, as a shift in log-odds of winning
+TECH_WIN_SD = 0.15  # spread of a tech's lead quality, as a shift in log-odds of winning
 JOB_RATE_SPREAD = 0.08  # techs run jobs_per_month +- 8%
 TECH_ATTENDANCE = (0.70, 0.95)  # range of a tech's chance to attend the monthly meeting
 LEFT_BEFORE_SHARE = 0.05  # techs on the roster, inactive, who left before the period
@@ -256,7 +258,10 @@ def generate(out_dir: Path, techs: int = 40, months: int = 24, seed: int = DEFAU
             raise ValueError(f"bad_rows needs at least {PLAN_MIN_LEADS} leads and this run has "
                              f"{n_leads}: add techs or months, or pass bad_rows=False")
         leads["value_blank"][REENTERED - 1] = False  # the re-entry corrects its estimate
+    farmer, buncher = _quality_story_techs(roster, cal)
+    _bunch_at_month_end(leads, buncher, cal)
     sales = _sales(rng, roster, leads, cal, bad_rows)
+    _farm_rewards(leads, sales, farmer, cal)
     attendance = _attendance(rng, roster, cal)
 
     out_dir = Path(out_dir)
@@ -584,6 +589,66 @@ def _attendance(rng: np.random.Generator, roster: dict, cal: dict) -> dict:
     return {"day": meetings[meeting], "person": person, "came": came[meeting, person]}
 
 
+# ---- lead quality story: one tech farms rewards with junk leads, one bunches at month end ----
+
+# Leads from this number on may be changed by the story (the planted bad rows come before it).
+STORY_FROM = 400
+
+
+def _quality_story_techs(roster: dict, cal: dict) -> tuple[int | None, int | None]:
+    """The reward farmer (the busiest tech employed all along) and the month-end buncher (the
+    tech at the middle of the others' lead rates); None when there are not two such techs."""
+    steady = np.flatnonzero((roster["hire"] < cal["start"]) & (roster["leave"] > cal["as_of"]))
+    if len(steady) < 3:
+        return None, None
+    by_rate = steady[np.argsort(roster["lead_rate"][steady], kind="stable")]
+    return int(by_rate[-1]), int(by_rate[len(by_rate) // 2])
+
+
+def _story_rows(leads: dict, tech: int | None) -> np.ndarray:
+    if tech is None:
+        return np.array([], dtype=np.int64)
+    rows = np.flatnonzero(leads["tech"] == tech)
+    return rows[rows >= STORY_FROM]
+
+
+def _bunch_at_month_end(leads: dict, tech: int | None, cal: dict) -> None:
+    """The buncher holds most leads and types them in over the last 3 days of the month (before
+    sales sees them, so every later date follows from the day typed in)."""
+    rows = _story_rows(leads, tech)
+    rows = rows[(rows % 4) != 0]  # three in four
+    day = leads["day"][rows]
+    month = np.searchsorted(cal["starts"], day, side="right") - 1
+    last = cal["starts"][month + 1] - 1
+    moved = np.maximum(day, last - rows % 3)
+    # A lead stays put where its new day would come within 30 days of another lead of the same
+    # customer and type: the sample's possible duplicates are only the planted pairs.
+    key = leads["customer"] * len(TYPE_SHARE) + leads["kind"]
+    for i, row in enumerate(rows):
+        others = np.flatnonzero((key == key[row]) & (np.arange(len(key)) != row))
+        if np.any(np.abs(leads["day"][others] - moved[i]) <= 30):
+            moved[i] = day[i]
+    leads["day"][rows] = moved
+
+
+def _farm_rewards(leads: dict, sales: dict, tech: int | None, cal: dict) -> None:
+    """The farmer's junk leads: no job behind them, closed lost by sales within days as not real,
+    so they earn the submission reward and never a win."""
+    rows = _story_rows(leads, tech)
+    rows = rows[(rows % 10) != 0]  # nine in ten
+    rows = rows[leads["day"][rows] + 6 <= cal["as_of"]]  # recent ones are still open
+    day = leads["day"][rows]
+    leads["job_rank"][rows] = -1
+    sales["contact"][rows] = day + 1
+    sales["closed"][rows] = day + 2 + rows % 4
+    sales["modified"][rows] = day + 2 + rows % 4
+    sales["stage"][rows] = LOST
+    sales["reason"][rows] = len(LOSS_REASONS) + 3 + rows % 2
+    sales["has_row"][rows] = True
+    for paid in ("win_paid", "duplicate_claw", "cancel_claw"):
+        sales[paid][rows] = FAR
+
+
 # ---- text columns ---------------------------------------------------------------------------
 
 
@@ -800,7 +865,7 @@ def _outcome_columns(rows: dict) -> dict[str, pa.Array]:
         money(rows["revenue"]),
         money(rows["margin"]),
         _labels(SALES_REPS, rows["rep"]),
-        _labels(LOSS_REASONS + (DUPLICATE_REASON, CANCEL_REASON, STALE_REASON), rows["reason"]),
+        _labels(LOSS_REASONS + (DUPLICATE_REASON, CANCEL_REASON, STALE_REASON) + NOT_REAL_REASONS, rows["reason"]),
         _days(rows["modified"], "%Y-%m-%d"),
     ]
     return dict(zip(OUTCOME_HEADERS, values, strict=True))
@@ -815,7 +880,7 @@ def _write_outcomes_xlsx(path: Path, rows: dict, cal: dict) -> None:
     def amounts(cents):
         return np.where(cents < 0, None, cents / 100).tolist()
 
-    reasons = np.array(("",) + LOSS_REASONS + (DUPLICATE_REASON, CANCEL_REASON, STALE_REASON),
+    reasons = np.array(("",) + LOSS_REASONS + (DUPLICATE_REASON, CANCEL_REASON, STALE_REASON) + NOT_REAL_REASONS,
                        dtype=object)
     columns = [
         rows["lead_id"].to_pylist(),

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from leadbridge import cli, db, metrics, report
+from leadbridge import cli, db, metrics, quality_signals, report
 from tests.metrics_fixtures import METRICS_DOC, ROOT, import_sample, period
 
 GLOSSARY = ROOT / "docs" / "metrics.md"
@@ -92,6 +92,19 @@ QUERIES = {
                  "revenue_attributed", "reward_cost"], ["month"]),
     "open_leads_by_age": (["bucket_order", "age_bucket", "status", "leads"],
                           ["bucket_order", "status"]),
+    "quality_signal_conversion": (["tech_id", "tech_name", "branch", "base", "count", "value", "benchmark", "flagged", "interval_low", "interval_high"],
+                                  ["tech_id"]),
+    "quality_signal_duplicates": (["tech_id", "tech_name", "branch", "base", "count", "value", "benchmark", "flagged"], ["tech_id"]),
+    "quality_signal_leads": (["lead_id", "submitted_at", "customer_name", "lead_type", "status",
+                              "closed_at", "loss_reason", "job_id", "duplicate_of", "branch"],
+                             ["lead_id"]),
+    "quality_signal_lost_fast": (["tech_id", "tech_name", "branch", "base", "count", "value", "benchmark", "flagged"], ["tech_id"]),
+    "quality_signal_month_end": (["tech_id", "tech_name", "branch", "base", "count", "value", "benchmark", "flagged"], ["tech_id"]),
+    "quality_signal_no_job": (["tech_id", "tech_name", "branch", "base", "count", "value", "benchmark", "flagged"], ["tech_id"]),
+    "quality_signal_reward_payouts": (["payout_id", "paid_on", "amount", "reason", "lead_id",
+                                       "status", "closed_at", "loss_reason", "branch"],
+                                      ["payout_id"]),
+    "quality_signal_rewards": (["tech_id", "tech_name", "branch", "base", "count", "value", "benchmark", "flagged"], ["tech_id"]),
     "rejects": (["import_id", "file", "table", "row", "column", "value", "reason", "raw_row"],
                 None),
     "superseded": (["import_id", "file", "table", "row", "key", "replaced_by_row"],
@@ -140,6 +153,12 @@ def runs(name: str) -> list[dict]:
         extra["top"] = 8
     if "$lead_id" in sql:  # the sample's first lead
         extra["lead_id"] = "L-100001"
+    if "$not_real" in sql or "$min_reward_cost" in sql:
+        extra.update(quality_signals.THRESHOLDS, not_real=list(quality_signals.NOT_REAL_REASONS))
+    if "$tech_id" in sql:  # the sample's reward farmer, in Worcester
+        extra["tech_id"] = "0701"
+    if "$signal" in sql:
+        extra["signal"] = "lost_fast"
     if "$limit" in sql:  # every row
         extra.update(limit=None, offset=0)
     if "$dimension" in sql:
