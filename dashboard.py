@@ -11,6 +11,7 @@ pages = {
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("pages/technicians.py", title="Technicians", icon=":material/engineering:"),
         st.Page("pages/conversion.py", title="Conversion", icon=":material/filter_alt:"),
+        st.Page("pages/lead_quality.py", title="Lead quality", icon=":material/flag:"),
         st.Page("pages/revenue_rewards.py", title="Revenue & rewards", icon=":material/payments:"),
     ],
     "Meetings": [

@@ -77,6 +77,27 @@ SIGNALS = (
 BY_KEY = {s.key: s for s in SIGNALS}
 
 
+def rule(key: str) -> str:
+    """A signal's threshold in words, with the numbers in force."""
+    t = THRESHOLDS
+    share = {"duplicates": t["duplicate_share"], "lost_fast": t["lost_fast_share"],
+             "no_job": t["no_job_share"]}
+    if key in share:
+        extra = " (only where a jobs file is loaded)" if key == "no_job" else ""
+        return (f"Flagged at {t['min_count']} or more such leads making up {share[key]:.0%} or "
+                f"more of the tech's leads{extra}.")
+    if key == "month_end":
+        return (f"Flagged with {t['min_leads']} or more leads when even the low end of the 95 % "
+                f"interval of the tech's month-end share is above {t['month_end_ratio']:g}x "
+                "the share of the period's days that are among the last 3 of their month.")
+    if key == "conversion":
+        return (f"Flagged with {t['min_leads']} or more leads when the tech's whole 95 % "
+                "interval (Wilson) lies below the conversion of their branch.")
+    return (f"Flagged with ${t['min_reward_cost']:,} or more paid in the period when rewards per "
+            f"won deal are more than {t['reward_ratio']:g}x the branch's (no won deal at all "
+            "counts as far above).")
+
+
 def _params() -> dict:
     return {"not_real": list(NOT_REAL_REASONS), **THRESHOLDS}
 

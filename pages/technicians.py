@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui, ui_timeline
+from leadbridge import charts, metrics, ui, ui_quality, ui_timeline
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -22,10 +22,11 @@ ui.chart(charts.leads_per_100_jobs(per_jobs, ui.empty_note(filters, "service job
 
 st.subheader("Leaderboard")
 st.caption("Click a column header to sort. The interval is where each tech's true conversion "
-           "likely lies (95 %): wide for techs with few leads.")
+           "likely lies (95 %): wide for techs with few leads. \"Worth a look\" names a tech's "
+           "lead quality signals (see the Lead quality page).")
 ui.table(
-    by_tech, "technicians", "leaderboard", filters, key="leaderboard",
-    column_config=ui.TECH_COLUMNS,
+    ui_quality.with_marks(by_tech, filters), "technicians", "leaderboard", filters,
+    key="leaderboard", column_config={**ui.TECH_COLUMNS, "worth_a_look": "Worth a look"},
 )
 
 st.subheader("One technician")

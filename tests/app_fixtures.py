@@ -17,6 +17,7 @@ PAGES = {
     "conversion": "pages/conversion.py",
     "revenue_rewards": "pages/revenue_rewards.py",
     "meeting": "pages/meeting.py",
+    "lead_quality": "pages/lead_quality.py",
     "follow_up": "pages/follow_up.py",
     "data": "pages/data.py",
 }

@@ -1,0 +1,85 @@
+"""The Streamlit side of the lead quality signals: the Lead quality page and the leaderboard's
+marks. Things worth a look for a manager, never accusations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from leadbridge import quality_signals, ui
+from leadbridge.metrics import Filters
+
+INTRO = ("Patterns in a tech's leads that are **worth a look** with them: each has innocent "
+         "explanations (a big customer, a new territory, a slow month). Talk before you conclude.")
+
+SUMMARY_COLUMNS = {"tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
+                   "signals": "Signals", "worth_a_look": "Worth a look"}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _signals(path: str, version: int, filters: Filters) -> dict[str, pd.DataFrame]:
+    return quality_signals.signals(ui._connection(path), filters)
+
+
+def signals(filters: Filters) -> dict[str, pd.DataFrame]:
+    """Every signal's per-tech rows, cached by data version."""
+    return _signals(ui.db_file(), ui.data_version(), filters)
+
+
+def flagged(filters: Filters) -> pd.DataFrame:
+    """The techs with at least one signal, most signals first."""
+    return quality_signals.flagged(signals(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _drill(path: str, version: int, filters: Filters, key: str, tech_id: str) -> pd.DataFrame:
+    return quality_signals.drill_down(ui._connection(path), filters, key, tech_id)
+
+
+def with_marks(by_tech: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The leaderboard with a 'Worth a look' column: the titles of a tech's signals."""
+    marks = flagged(filters).set_index("tech_id")["worth_a_look"]
+    return by_tech.assign(worth_a_look=by_tech["tech_id"].map(marks).fillna(""))
+
+
+def _columns(signal: quality_signals.Signal) -> dict:
+    number = (ui._money if signal.kind == "money" else ui._percent)
+    return {
+        "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
+        "base": ui._money(signal.base) if signal.kind == "money" else signal.base,
+        "count": signal.count, "value": number(signal.value),
+        "benchmark": number(signal.benchmark),
+        "interval_low": ui._percent("Interval low"), "interval_high": ui._percent("Interval high"),
+    }
+
+
+def page(filters: Filters) -> None:
+    """The Lead quality page's body: who has signals, then each signal with its numbers and the
+    leads behind it."""
+    st.markdown(INTRO)
+    found = signals(filters)
+    summary = quality_signals.flagged(found)
+    st.subheader(f"Techs worth a look ({len(summary)})")
+    if summary.empty:
+        st.success("No tech shows a signal in this period.")
+    else:
+        st.dataframe(summary, hide_index=True, column_config=SUMMARY_COLUMNS)
+    for signal in quality_signals.SIGNALS:
+        frame = found[signal.key]
+        hits = frame[frame["flagged"].fillna(False).astype(bool)].drop(columns="flagged")
+        with st.expander(f"{signal.title} ({len(hits)})", expanded=not hits.empty,
+                         key=f"quality_{signal.key}"):
+            st.markdown(signal.why)
+            st.caption(quality_signals.rule(signal.key))
+            if hits.empty:
+                st.caption("No tech is flagged.")
+                continue
+            st.dataframe(hits, hide_index=True, column_config=_columns(signal))
+            names = dict(zip(hits["tech_id"], hits["tech_name"], strict=True))
+            tech = st.selectbox("The leads behind it", list(names), index=None,
+                                key=f"quality_{signal.key}_tech",
+                                format_func=lambda t, n=names: f"{n[t]} ({t})",
+                                placeholder="Pick a tech to see the leads behind the signal")
+            if tech is not None:
+                rows = _drill(ui.db_file(), ui.data_version(), filters, signal.key, tech)
+                st.dataframe(rows, hide_index=True, column_config=ui.LEAD_COLUMNS)
