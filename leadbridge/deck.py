@@ -62,9 +62,12 @@ COLUMN_WEIGHTS = {
     "tech": 2.4, "branch": 1.8, "first_lead_at": 1.8, "leads_submitted": 1.3, "leads_won": 1.4,
     "customer_name": 3.1, "lead_type": 2.0, "closed_at": 1.6, "revenue": 1.4, "outcome": 1.3,
     "loss_reason": 2.3, "sales_rep": 2.0, "days_waiting": 1.5, "submitted_at": 1.6,
+    "person": 2.4, "who_not_yet": 4.0, "leads_after_attended": 2.0, "leads_after_missed": 2.0,
 }
 # Columns of numbers, right-aligned.
-NUMERIC = {"leads_submitted", "leads_won", "days_waiting", "revenue"}
+NUMERIC = {"leads_submitted", "leads_won", "days_waiting", "revenue", "meetings", "expected",
+           "attended", "attendance_rate", "meetings_attended", "leads_after_attended",
+           "meetings_missed", "leads_after_missed", "active_techs", "earned", "not_yet"}
 
 # A fixed time for every part of the file, so the same data gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -174,7 +177,7 @@ def _cover(prs, meeting: Meeting, total: int) -> None:
                else "Includes per-person money (privacy off)")
     lines = [f"Techs and sales · {meeting.scope}",
              "The month in numbers · recognition · closing the loop · sales follow-up · "
-             "conversion", privacy]
+             "conversion · the meeting's people", privacy]
     body.text_frame.word_wrap = True
     for i, line in enumerate(lines):
         para = body.text_frame.paragraphs[0] if i == 0 else body.text_frame.add_paragraph()
@@ -462,6 +465,11 @@ DRAW = {
     "speed": _draw_speed,
     "by_type": _draw_by_type,
     "trend": _draw_trend,
+    "who_was_here": _draw_table,
+    "attendance": _draw_table,
+    "attendance_people": _draw_table,
+    "after_meeting": _draw_table,
+    "readiness": _draw_table,
 }
 
 

@@ -10,7 +10,7 @@ totals stay). No Streamlit and no drawing here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -45,12 +45,22 @@ LABELS = {
     "submitted_at": "Submitted", "closed_at": "Closed", "revenue": "Revenue",
     "days_waiting": "Days waiting", "deals_won": "Won deals",
     "revenue_attributed": "Won revenue", "status": "Status", "estimated_value": "Est. value",
+    "person": "Name", "role": "Role", "here": "First time?", "meetings": "Meetings",
+    "expected": "Expected", "attended": "Came", "attendance_rate": "Attendance",
+    "last_attended": "Last came", "meetings_attended": "Meetings came",
+    "leads_after_attended": "Leads in 30 days after (came)", "meetings_missed": "Meetings missed",
+    "leads_after_missed": "Leads in 30 days after (missed)", "active_techs": "Active techs",
+    "earned": "Earned a first reward", "not_yet": "Not yet", "who_not_yet": "Who has not yet",
 }
 # How each column's values read: counts, money, dates or text.
 KINDS = {
     "leads_submitted": "count", "leads_won": "count", "deals_won": "count",
     "days_waiting": "count", "revenue": "money", "revenue_attributed": "money",
     "first_lead_at": "date", "submitted_at": "date", "closed_at": "date",
+    "meetings": "count", "expected": "count", "attended": "count", "attendance_rate": "rate",
+    "last_attended": "date", "meetings_attended": "count", "meetings_missed": "count",
+    "leads_after_attended": "decimal", "leads_after_missed": "decimal", "active_techs": "count",
+    "earned": "count", "not_yet": "count",
 }
 
 # The columns each table slide shows, in order (the money columns only without privacy).
@@ -61,6 +71,13 @@ TABLE_COLUMNS = {
                "revenue"),
     "awaiting": ("sales_rep", "days_waiting", "customer_name", "lead_type", "tech",
                  "submitted_at"),
+    "who_was_here": ("person", "role", "branch", "here"),
+    "attendance": ("branch", "meetings", "expected", "attended", "attendance_rate"),
+    "attendance_people": ("person", "role", "branch", "meetings", "attended", "attendance_rate",
+                          "last_attended"),
+    "after_meeting": ("tech", "branch", "meetings_attended", "leads_after_attended",
+                      "meetings_missed", "leads_after_missed"),
+    "readiness": ("branch", "active_techs", "earned", "not_yet", "who_not_yet"),
 }
 
 
@@ -82,6 +99,8 @@ def text(kind: str, value) -> str:
         value = float(value)
         shown = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
         return f"{shown} day" if value == 1 else f"{shown} days"
+    if kind == "decimal":
+        return f"{float(value):,.1f}"
     if kind == "date":
         day = pd.Timestamp(value)
         return f"{day:%b} {day.day}, {day.year}"
@@ -192,6 +211,15 @@ class Meeting:
     closed_won: int = 0
     closed_lost: int = 0
     awaiting_contact: int = 0
+    # The meeting's people (see people()): who came to this month's meeting, attendance over the
+    # trend's 12 months per branch and per person, leads after meetings came or missed, and per
+    # branch the active techs who have earned a first reward.
+    who_was_here: pd.DataFrame = field(default_factory=pd.DataFrame)
+    attendance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    attendance_people: pd.DataFrame = field(default_factory=pd.DataFrame)
+    after_meeting: pd.DataFrame = field(default_factory=pd.DataFrame)
+    readiness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    seats: dict = field(default_factory=dict)  # {'tech': (came, expected), 'sales': (...)}
 
     @property
     def month(self) -> str:
@@ -310,6 +338,11 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
         "speed": ("contact_speed_by_dimension", filters, {"dimension": "sales_rep"}),
         "by_type": ("conversion_by_dimension", filters, {"dimension": "lead_type"}),
         "trend": ("monthly", trend, {}),
+        "here": ("meeting_attendance", filters, {}),
+        "attendance": ("attendance_by_branch", trend, {}),
+        "attendance_people": ("attendance_by_person", trend, {}),
+        "after_meeting": ("leads_after_meetings", trend, {}),
+        "readiness": ("meeting_readiness", filters, {}),
     })
     now, before, year_ago = (found[key].iloc[0].to_dict() for key in ("now", "before", "year_ago"))
     numbers = tuple(
@@ -342,10 +375,49 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
         closed_won=int(sizes["closed_won"]),
         closed_lost=int(sizes["closed_lost"]),
         awaiting_contact=int(sizes["awaiting_contact"]),
+        **people(found),
     )
     if not lists:
         return content
     return replace(content, **{key: list_rows(con, content, key) for key in LISTS})
+
+
+def people(found: dict[str, pd.DataFrame]) -> dict:
+    """The meeting's people slides' frames from the queries' results (no money in any)."""
+    here = found["here"]
+    seats = {role: (int(here.loc[here["role"] == role, "attended"].sum()),
+                    int((here["role"] == role).sum())) for role in ("tech", "sales")}
+    came = here[here["attended"].astype(bool)]
+    who = came.assign(here=["First time!" if first else "" for first in came["first_time"]])
+    readiness = found["readiness"]
+    by_branch = [
+        {"branch": branch, "active_techs": len(part),
+         "earned": int(part["earned_first_reward"].sum()),
+         "not_yet": int((~part["earned_first_reward"].astype(bool)).sum()),
+         "who_not_yet": ", ".join(tech_labels(part[~part["earned_first_reward"].astype(bool)]))}
+        for branch, part in readiness.groupby("branch", sort=True)]
+    after = found["after_meeting"]
+    return {
+        "who_was_here": who.reset_index(drop=True),
+        "attendance": found["attendance"],
+        "attendance_people": found["attendance_people"],
+        "after_meeting": after.reset_index(drop=True),
+        "readiness": pd.DataFrame(by_branch, columns=list(TABLE_COLUMNS["readiness"])),
+        "seats": seats,
+    }
+
+
+def after_meeting_average(m: Meeting) -> tuple[float | None, float | None]:
+    """Leads per tech in the 30 days after a meeting they came to, and after one they missed,
+    over every tech's meetings of the trend's months."""
+    frame = m.after_meeting
+    averages = []
+    for count, mean in (("meetings_attended", "leads_after_attended"),
+                        ("meetings_missed", "leads_after_missed")):
+        n = frame[count].sum() if len(frame) else 0
+        total = (frame[count] * frame[mean].fillna(0)).sum() if len(frame) else 0
+        averages.append(float(total / n) if n else None)
+    return averages[0], averages[1]
 
 
 # --- the slides ------------------------------------------------------------------------------
@@ -365,8 +437,22 @@ class Slide:
     rows_per_slide: int = ROWS_PER_SLIDE
 
 
+def _seats_line(m: Meeting) -> str:
+    techs, sales = m.seats.get("tech", (0, 0)), m.seats.get("sales", (0, 0))
+    first = int(m.who_was_here["first_time"].sum()) if len(m.who_was_here) else 0
+    return (f"{techs[0]:,} of {techs[1]:,} techs and {sales[0]:,} of {sales[1]:,} sales reps "
+            f"came; {first:,} for the first time")
+
+
+def _after_line(m: Meeting) -> str:
+    came, missed = after_meeting_average(m)
+    return (f"Leads per tech in the 30 days after a meeting: {text('decimal', came)} after one "
+            f"they came to, {text('decimal', missed)} after one they missed.")
+
+
 def _subtitles(m: Meeting) -> dict[str, tuple[str, str]]:
     month, year = m.month_label, metrics.period_label(m.year)
+    trend_period = metrics.period_label(m.trend_filters)
     won = "won deals" if m.privacy else "won revenue"
     return {
         "numbers": (f"{long_month(m.filters.start)} in numbers",
@@ -390,6 +476,17 @@ def _subtitles(m: Meeting) -> dict[str, tuple[str, str]]:
                   f"Days from submission to sales' first call, leads of {month}"),
         "by_type": ("Conversion by lead type",
                     f"Leads submitted in {month}; recent leads are still maturing"),
+        "who_was_here": (f"Who was here in {month}", _seats_line(m)),
+        "attendance": ("Meeting attendance by branch",
+                       f"Seats filled at the monthly meeting, {trend_period}"),
+        "attendance_people": ("Meeting attendance by person",
+                              f"Meetings each tech and sales rep came to, {trend_period}"),
+        "after_meeting": ("Leads after a meeting",
+                          _after_line(m) + " Association, not cause: techs who come may be the "
+                          "ones who would bring leads anyway."),
+        "readiness": ("Ready for an optional meeting",
+                      "Active techs who have earned a first reward (the meeting can become "
+                      "optional for them), and who has not yet"),
         "trend": ("The last 12 months",
                   f"Leads, outcomes and conversion per month, "
                   f"{metrics.period_label(m.trend_filters)}"),
@@ -398,7 +495,8 @@ def _subtitles(m: Meeting) -> dict[str, tuple[str, str]]:
 
 # The slides in meeting order: numbers, recognition, closing the loop, follow-up, conversion.
 SLIDE_ORDER = ("numbers", "top_month", "top_year", "first_timers", "biggest_wins", "closed",
-               "awaiting", "speed", "by_type", "trend")
+               "awaiting", "speed", "by_type", "trend", "who_was_here", "attendance",
+               "attendance_people", "after_meeting", "readiness")
 TABLE_SLIDES = frozenset(TABLE_COLUMNS)
 
 
@@ -436,12 +534,22 @@ def empty_note(m: Meeting, key: str) -> str:
         "speed": f"No leads in {month}{scope}",
         "by_type": f"No leads in {month}{scope}",
         "trend": f"No leads in {metrics.period_label(m.trend_filters)}{scope}",
+        "who_was_here": f"No meeting attendance recorded for {month}{scope}",
+        "attendance": f"No meeting attendance recorded in "
+                      f"{metrics.period_label(m.trend_filters)}{scope}",
+        "attendance_people": f"No meeting attendance recorded in "
+                             f"{metrics.period_label(m.trend_filters)}{scope}",
+        "after_meeting": f"No tech expected at a meeting in "
+                         f"{metrics.period_label(m.trend_filters)}{scope}",
+        "readiness": f"No active tech on the roster{scope}",
     }.get(key, f"Nothing in {month}{scope}")
 
 
 def rows_caption(slide: Slide, total: int) -> str:
     """What part of a table a slide shows, with its unit: 'Rows 13–24 of 209 (leads)'."""
-    unit = {"first_timers": "techs", "biggest_wins": "deals"}.get(slide.key, "leads")
+    unit = {"first_timers": "techs", "biggest_wins": "deals", "who_was_here": "people",
+            "attendance": "branches", "attendance_people": "people", "after_meeting": "techs",
+            "readiness": "branches"}.get(slide.key, "leads")
     if not total:
         return f"None this month ({unit})"
     first = (slide.part - 1) * slide.rows_per_slide + 1
