@@ -389,22 +389,27 @@ def people(found: dict[str, pd.DataFrame]) -> dict:
                     int((here["role"] == role).sum())) for role in ("tech", "sales")}
     came = here[here["attended"].astype(bool)]
     who = came.assign(here=["First time!" if first else "" for first in came["first_time"]])
-    readiness = found["readiness"]
-    by_branch = [
-        {"branch": branch, "active_techs": len(part),
-         "earned": int(part["earned_first_reward"].sum()),
-         "not_yet": int((~part["earned_first_reward"].astype(bool)).sum()),
-         "who_not_yet": ", ".join(tech_labels(part[~part["earned_first_reward"].astype(bool)]))}
-        for branch, part in readiness.groupby("branch", sort=True)]
     after = found["after_meeting"]
     return {
         "who_was_here": who.reset_index(drop=True),
         "attendance": found["attendance"],
         "attendance_people": found["attendance_people"],
         "after_meeting": after.reset_index(drop=True),
-        "readiness": pd.DataFrame(by_branch, columns=list(TABLE_COLUMNS["readiness"])),
+        "readiness": readiness_by_branch(found["readiness"]),
         "seats": seats,
     }
+
+
+def readiness_by_branch(techs: pd.DataFrame) -> pd.DataFrame:
+    """queries/meeting_readiness.sql's techs summed per branch: active techs, those who have
+    earned a first reward, those who have not yet and their names."""
+    rows = []
+    for branch, part in techs.groupby("branch", sort=True):
+        earned = part["earned_first_reward"].astype(bool)
+        rows.append({"branch": branch, "active_techs": len(part), "earned": int(earned.sum()),
+                     "not_yet": int((~earned).sum()),
+                     "who_not_yet": ", ".join(tech_labels(part[~earned]))})
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS["readiness"]))
 
 
 def after_meeting_average(m: Meeting) -> tuple[float | None, float | None]:

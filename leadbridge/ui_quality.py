@@ -38,8 +38,9 @@ def _drill(path: str, version: int, filters: Filters, key: str, tech_id: str) ->
 
 def with_marks(by_tech: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The leaderboard with a 'Worth a look' column: the titles of a tech's signals."""
-    marks = flagged(filters).set_index("tech_id")["worth_a_look"]
-    return by_tech.assign(worth_a_look=by_tech["tech_id"].map(marks).fillna(""))
+    summary = flagged(filters)
+    marks = dict(zip(summary["tech_id"], summary["worth_a_look"], strict=True))
+    return by_tech.assign(worth_a_look=[marks.get(t, "") for t in by_tech["tech_id"]])
 
 
 def _columns(signal: quality_signals.Signal) -> dict:

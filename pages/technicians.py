@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui, ui_quality, ui_timeline
+from leadbridge import charts, meeting, metrics, ui, ui_quality, ui_timeline
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -28,6 +28,16 @@ ui.table(
     ui_quality.with_marks(by_tech, filters), "technicians", "leaderboard", filters,
     key="leaderboard", column_config={**ui.TECH_COLUMNS, "worth_a_look": "Worth a look"},
 )
+
+st.subheader("Ready for an optional meeting")
+st.caption("Once a tech has earned a first reward (a payout paid, up to the period's end), the "
+           "monthly meeting can become optional for them. Active roster techs per branch.")
+readiness = meeting.readiness_by_branch(ui.query("meeting_readiness", filters))
+if readiness.empty:
+    st.info("No active tech on the roster for these filters.")
+else:
+    st.dataframe(readiness, hide_index=True, key="readiness",
+                 column_config={c: meeting.LABELS.get(c, c) for c in readiness.columns})
 
 st.subheader("One technician")
 names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
