@@ -83,4 +83,7 @@ def page(filters: Filters) -> None:
                                 placeholder="Pick a tech to see the leads behind the signal")
             if tech is not None:
                 rows = _drill(ui.db_file(), ui.data_version(), filters, signal.key, tech)
-                st.dataframe(rows, hide_index=True, column_config=ui.LEAD_COLUMNS)
+                st.dataframe(rows, hide_index=True, column_config={
+                    **ui.LEAD_COLUMNS, "job_id": "Job", "duplicate_of": "Looks like lead",
+                    "payout_id": "Payout", "paid_on": st.column_config.DateColumn("Paid"),
+                    "amount": ui._money("Amount"), "reason": "Reason"})

@@ -216,7 +216,9 @@ def test_the_meeting_page_walks_slide_by_slide_on_a_projector(server, browser):
                     timeout=PAGE_TIMEOUT_MS)
         assert next_button.is_disabled(), "the last slide has no next"
         assert titles[0] == "October 2026 in numbers"
-        assert titles[-1] == "The last 12 months"
+        assert "The last 12 months" in titles
+        assert titles[-1] == "Ready for an optional meeting"
+        assert any(t.startswith("Who was here in Oct 2026") for t in titles)
         assert any(t.startswith("Closing the loop (2/") for t in titles)
         page.keyboard.press("ArrowLeft")
         counter.filter(has_text=f"{total - 1} / {total}").wait_for(timeout=PAGE_TIMEOUT_MS)
@@ -249,5 +251,57 @@ def test_the_whole_closed_list_opens_under_its_slide(server, browser):
         page.wait_for_timeout(500)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "meeting_all_rows_1920x1080.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_leads_story_opens_from_the_technicians_lead_list(server, browser):
+    """Pick a lead under one tech's lead list: its timeline opens below, submitted first; saved
+    as test-artifacts/browser/lead_story_1280x800.png."""
+    page = _open(browser, f"{server}/technicians", SIZES[0])
+    try:
+        picker = page.locator(".st-key-tech_leads_story")
+        picker.scroll_into_view_if_needed()
+        picker.get_by_role("combobox").click()
+        first = page.locator("[role=option]").first
+        first.wait_for(timeout=PAGE_TIMEOUT_MS)
+        lead_id = first.inner_text().split(" · ")[0]
+        first.click()
+        story = page.locator(".st-key-tech_leads_timeline")
+        story.wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        assert story.get_by_text("The lead's story").count() == 1
+        assert story.get_by_text(lead_id).count() >= 1
+        story.locator("[role=gridcell]", has_text="Submitted").first.wait_for(
+            state="attached", timeout=PAGE_TIMEOUT_MS)
+        assert page.locator("[data-testid=stException]").count() == 0
+        story.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "lead_story_1280x800.png"))
+    finally:
+        page.close()
+
+
+def test_the_lead_quality_page_names_the_flagged_techs(server, browser):
+    """The Lead quality page of the sample's last 12 months: the reward farmer and the month-end
+    buncher, and the leads behind the buncher's signal; saved as
+    test-artifacts/browser/lead_quality_drill_1280x800.png."""
+    page = _open(browser, f"{server}/lead_quality", SIZES[0])
+    try:
+        page.locator("[role=gridcell]", has_text="Robert Hughes").first.wait_for(
+            state="attached", timeout=PAGE_TIMEOUT_MS)
+        assert page.get_by_role("heading", name="Techs worth a look (2)").count() == 1
+        picker = page.locator(".st-key-quality_month_end_tech")
+        picker.scroll_into_view_if_needed()
+        picker.get_by_role("combobox").click()
+        page.locator("[role=option]", has_text="José Ortiz").click()
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        page.locator(".st-key-quality_month_end [data-testid=stDataFrame]").nth(1).wait_for(
+            timeout=PAGE_TIMEOUT_MS)
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.wait_for_timeout(800)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "lead_quality_drill_1280x800.png"))
     finally:
         page.close()
