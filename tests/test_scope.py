@@ -210,3 +210,22 @@ def test_an_exec_sees_everything(sample):
     assert metrics.run(sample, "by_tech", filters(dana)).equals(
         metrics.run(sample, "by_tech", filters()))
     assert access.LOCAL_USER.scope is None
+
+
+def test_the_engine_entry_points_take_the_person(sample):
+    from leadbridge import meeting, report
+
+    with pytest.raises(AccessDenied, match="vic@example.com may not see branch Hartford"):
+        meeting.build(sample, "2026-03", ["Hartford"], person=VIEWER)
+    with pytest.raises(AccessDenied, match="vic@example.com may not see branch Hartford"):
+        report.build(sample, filters(branches=["Hartford"]), VIEWER)
+    content = meeting.build(sample, "2026-03", privacy=False, person=VIEWER)
+    assert content.privacy and content.scope == "Boston"
+    assert content.filters.scope == BOSTON and not content.filters.money
+    assert set(content.closed["branch"]) == {"Boston"}
+    for frame in (content.biggest_wins, content.top_month_won, content.closed):
+        assert not set(frame.columns) & {"revenue", "revenue_attributed"}
+    as_manager = meeting.build(sample, "2026-03", privacy=False, person=MANAGER)
+    assert not as_manager.privacy and "revenue" in as_manager.biggest_wins.columns
+    data = report.build(sample, filters(), VIEWER)
+    assert data["by_tech"] and all("reward_cost" not in row for row in data["by_tech"])
