@@ -17,7 +17,7 @@ cohort as (
         count(*) filter (
             where status = 'won' and date_diff('day', submitted_at, closed_at) <= 90
         ) as won_within_90d,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 
@@ -26,7 +26,7 @@ deals as (
         cast(date_trunc('month', closed_at) as date) as month_start,
         count(*) as deals_won,
         sum(revenue) as revenue_attributed,
-    from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 
@@ -34,7 +34,7 @@ paid as (
     select
         cast(date_trunc('month', paid_on) as date) as month_start,
         sum(amount) as reward_cost,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 

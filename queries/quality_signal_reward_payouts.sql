@@ -3,7 +3,7 @@
 select
     p.payout_id, p.paid_on, p.amount, p.reason, p.lead_id, l.status, l.closed_at, l.loss_reason,
     p.branch,
-from lb_payouts_paid($start, $end, $branches, $lead_types, $techs) as p
+from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope) as p
 left join stg_leads as l
     on p.lead_id = l.lead_id
 where p.tech_id = $tech_id

@@ -2,12 +2,12 @@
 -- (clawbacks deducted) per deal of theirs won in it, against their branch's (the branch of most
 -- of their payouts); one row per tech paid in the period.
 with paid as (
-    select * from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    select * from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     where lb_in_scope($scope, branch)
 ),
 
 deals as (
-    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     where lb_in_scope($scope, branch)
 ),
 

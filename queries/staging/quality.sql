@@ -9,7 +9,7 @@ create or replace macro lb_lead_signals(period_start, period_end, branches, lead
                                         scope, not_real) as table
 with cohort as (
     select c.*, l.customer_id, nullif(trim(l.job_id), '') as job_id,
-    from lb_cohort(period_start, period_end, branches, lead_types, techs) as c
+    from lb_cohort(period_start, period_end, branches, lead_types, techs, scope) as c
     inner join leads as l
         on c.lead_id = l.lead_id
     where lb_in_scope(scope, c.branch)
