@@ -398,12 +398,13 @@ def people(found: dict[str, pd.DataFrame]) -> dict:
     seats = {role: (int(here.loc[here["role"] == role, "attended"].sum()),
                     int((here["role"] == role).sum())) for role in ("tech", "sales")}
     came = here[here["attended"].astype(bool)]
-    who = came.assign(here=["First time!" if first else "" for first in came["first_time"]])
+    who = came.assign(here=["First time!" if first else "" for first in came["first_time"]],
+                      branch=came["branch"].fillna("Sales"))
     after = found["after_meeting"]
     return {
         "who_was_here": who.reset_index(drop=True),
-        "attendance": found["attendance"],
-        "attendance_people": found["attendance_people"],
+        "attendance": found["attendance"].fillna({"branch": "Sales reps"}),
+        "attendance_people": found["attendance_people"].fillna({"branch": "Sales"}),
         "after_meeting": after.reset_index(drop=True),
         "readiness": readiness_by_branch(found["readiness"]),
         "seats": seats,

@@ -1,4 +1,4 @@
--- Attendance over the period per branch: one row per branch (sales reps as 'Sales'), with the
+-- Attendance over the period per branch: one row per branch (the sales reps' row has none), with the
 -- meetings held, the seats expected (a person at a meeting), those filled and the share filled.
 select
     branch,
@@ -8,4 +8,4 @@ select
     count(*) filter (where attended) / count(*) as attendance_rate,
 from lb_meeting_people($start, $end, $branches, $scope)
 group by branch
-order by branch = 'Sales', branch
+order by branch nulls last

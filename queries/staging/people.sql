@@ -1,9 +1,9 @@
 -- The monthly meeting's people: each attendance row with who the person is, defined once.
 
 -- Every attendance row (a person expected at a meeting) with the person's name and branch (a
--- tech's roster branch; 'Sales' for a sales rep, whose ID is their name) and whether this was the
--- first meeting they attended; one row per meeting and person. Sales reps are in every branch's
--- meeting, so a branch filter keeps them; an access scope does not.
+-- tech's roster branch; none for a sales rep, whose ID is their name) and whether this was the
+-- first meeting they attended; one row per meeting and person. Sales reps belong to no branch
+-- and are at every branch's meeting: a branch filter or an access scope keeps them.
 create or replace macro lb_meeting_people(period_start, period_end, branches, scope) as table
 with firsts as (
     select person_id, min(meeting_date) filter (where attended) as first_attended,
@@ -34,11 +34,10 @@ select
     person_id,
     role,
     case when role = 'sales' then person_id else coalesce(tech_name, person_id) end as person,
-    case when role = 'sales' then 'Sales' else coalesce(roster_branch, 'Unassigned') end
-        as branch,
+    case when role = 'tech' then coalesce(roster_branch, 'Unassigned') end as branch,
     attended,
     attended and first_attended = meeting_date as first_time,
 from people
-where (role = 'sales' or lb_selected(branches, coalesce(roster_branch, 'Unassigned')))
-    and lb_in_scope(scope, case when role = 'sales' then 'Sales'
-                                else coalesce(roster_branch, 'Unassigned') end);
+where role = 'sales'
+    or (lb_selected(branches, coalesce(roster_branch, 'Unassigned'))
+        and lb_in_scope(scope, coalesce(roster_branch, 'Unassigned')));
