@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-from leadbridge import meeting, metrics
+from leadbridge import meeting, metrics, quality_signals
 from leadbridge.metrics import Filters
 
 # Which filters a query runs with: none, the sidebar's, the previous period of equal length (the
@@ -47,6 +47,10 @@ SHELL = (
     _call("last_import", NONE),
 )
 
+# The lead quality signals (the Lead quality page, and the leaderboard's marks).
+QUALITY = tuple(_call(f"quality_signal_{s.key}", **quality_signals.params())
+                for s in quality_signals.SIGNALS)
+
 PAGES: dict[str, tuple[Call, ...]] = {
     "overview": (
         _call("totals"),
@@ -58,9 +62,12 @@ PAGES: dict[str, tuple[Call, ...]] = {
         _call("totals", PREVIOUS),
         _call("by_tech"),
         _call("leads_per_100_jobs_by_tech"),
+        *QUALITY,
+        _call("meeting_readiness"),
         _call("monthly", FIRST_TECH),
         _call("lead_list", FIRST_TECH),
     ),
+    "lead_quality": QUALITY,
     "conversion": (
         _call("funnel"),
         _call("cohort_conversion_by_age"),

@@ -98,15 +98,15 @@ def rule(key: str) -> str:
             "counts as far above).")
 
 
-def _params() -> dict:
-    return {"not_real": list(NOT_REAL_REASONS), **THRESHOLDS}
+def params() -> dict:
+    """The signals' parameters: the thresholds and the not-real reasons ('|'-separated)."""
+    return {"not_real": "|".join(NOT_REAL_REASONS), **THRESHOLDS}
 
 
 def signals(con, filters: Filters) -> dict[str, pd.DataFrame]:
     """Every signal's per-tech rows for the period, filters and scope: {key: frame}."""
-    found = metrics.run_many(con, {s.key: (f"quality_signal_{s.key}", filters, _params())
-                                   for s in SIGNALS})
-    return {s.key: found[s.key] for s in SIGNALS}
+    return {s.key: metrics.run(con, f"quality_signal_{s.key}", filters, **params())
+            for s in SIGNALS}
 
 
 def flagged(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -136,4 +136,4 @@ def drill_down(con, filters: Filters, key: str, tech_id: str) -> pd.DataFrame:
     if key == "rewards":
         return metrics.run(con, "quality_signal_reward_payouts", filters, tech_id=tech_id)
     return metrics.run(con, "quality_signal_leads", filters, tech_id=tech_id, signal=key,
-                       **_params())
+                       **params())

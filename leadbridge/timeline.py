@@ -12,12 +12,12 @@ MONEY = "amount"
 
 
 def lead_timeline(con, lead_id: str, scope: tuple[str, ...] | None = None,
-                  privacy: bool = False) -> pd.DataFrame:
+                  privacy: bool = False, money: bool = True) -> pd.DataFrame:
     """One lead's events in date order (empty when the lead is unknown or outside `scope`); with
-    `privacy`, no amounts."""
+    the meeting's `privacy` on, or for a person without the money right, no amounts."""
     frame = metrics.run(con, "lead_timeline", lead_id=str(lead_id),
-                        scope=None if scope is None else list(scope))
-    return frame.drop(columns=[MONEY]) if privacy else frame
+                        scope=None if scope is None else list(scope), money=money)
+    return frame.drop(columns=[MONEY]) if privacy and MONEY in frame.columns else frame
 
 
 def _money(value) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from leadbridge import meeting, timeline, ui
+from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
 TIMELINE_COLUMNS = {
@@ -18,14 +19,15 @@ TIMELINE_COLUMNS = {
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _timeline(path: str, version: int, lead_id: str, scope: tuple | None,
-              privacy: bool) -> pd.DataFrame:
-    return timeline.lead_timeline(ui._connection(path), lead_id, scope, privacy)
+def _timeline(path: str, version: int, lead_id: str, scope: tuple | None, privacy: bool,
+              money: bool) -> pd.DataFrame:
+    return timeline.lead_timeline(ui._connection(path), lead_id, scope, privacy, money)
 
 
-def lead_timeline(lead_id: str, scope: tuple | None = None, privacy: bool = False) -> pd.DataFrame:
-    """A lead's timeline, cached by data version."""
-    return _timeline(ui.db_file(), ui.data_version(), lead_id, scope, privacy)
+def lead_timeline(lead_id: str, filters: Filters, privacy: bool = False) -> pd.DataFrame:
+    """A lead's timeline as the person of `filters` may see it, cached by data version."""
+    return _timeline(ui.db_file(), ui.data_version(), lead_id, filters.scope, privacy,
+                     filters.money)
 
 
 def _label(row: dict) -> str:
@@ -39,7 +41,7 @@ def _label(row: dict) -> str:
     return " · ".join(parts)
 
 
-def lead_story(leads: pd.DataFrame, key: str, scope: tuple | None = None,
+def lead_story(leads: pd.DataFrame, key: str, filters: Filters,
                privacy: bool = False) -> str | None:
     """A picker of the list's leads ("Open a lead's story") and, once one is picked, its
     timeline. Returns the lead picked, or None."""
@@ -53,7 +55,7 @@ def lead_story(leads: pd.DataFrame, key: str, scope: tuple | None = None,
                                 "came from, first contact, close and rewards paid.")
     if lead_id is None:
         return None
-    frame = lead_timeline(lead_id, scope, privacy)
+    frame = lead_timeline(lead_id, filters, privacy)
     with st.container(border=True, key=f"{key}_timeline"):
         st.markdown("**The lead's story**")
         st.text(labels[lead_id])  # values from files: as text, never markup

@@ -28,7 +28,7 @@ if waiting.empty:
 else:
     ui.table(waiting, "follow-up", "awaiting-contact", filters, key="waiting",
              column_config=ui.LEAD_COLUMNS)
-    ui_timeline.lead_story(waiting, "waiting", filters.scope)
+    ui_timeline.lead_story(waiting, "waiting", filters)
 
 with st.expander("Speed to first contact by rep and branch (tables)"):
     ui.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",

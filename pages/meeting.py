@@ -49,7 +49,7 @@ with ui.slide_body():
                                     meeting.rows_caption(slide, content.size(slide.key)), note))
         if slide.key == "closed":
             ui_timeline.lead_story(ui_timeline.slide_leads(content, slide), "meeting_closed",
-                                   filters.scope, privacy)
+                                   filters, privacy)
     elif slide.key == "speed":
         ui.chart(charts.projected(charts.contact_speed(content.speed, "sales rep", note)))
     elif slide.key == "by_type":

@@ -60,4 +60,4 @@ else:
     leads = ui.query("lead_list", one)
     ui.table(leads, "technicians", f"leads-{tech}", one, key="tech_leads",
              column_config=ui.LEAD_COLUMNS)
-    ui_timeline.lead_story(leads, "tech_leads", filters.scope)
+    ui_timeline.lead_story(leads, "tech_leads", filters)

@@ -166,7 +166,7 @@ def runs(name: str) -> list[dict]:
     if "$lead_id" in sql:  # the sample's first lead
         extra["lead_id"] = "L-100001"
     if "$not_real" in sql or "$min_reward_cost" in sql:
-        extra.update(quality_signals.THRESHOLDS, not_real=list(quality_signals.NOT_REAL_REASONS))
+        extra.update(quality_signals.params())
     if "$tech_id" in sql:  # the sample's reward farmer, in Worcester
         extra["tech_id"] = "0701"
     if "$signal" in sql:

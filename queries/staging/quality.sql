@@ -3,7 +3,7 @@
 
 -- The cohort's leads in the access scope, one row per lead, with what the signals look at:
 -- a lead of the same customer and type within 30 days (any tech), lost within 14 days for a
--- reason that says the lead was not real (`not_real`: phrases, lowercase words), submitted in
+-- reason that says the lead was not real (`not_real`: '|'-separated lowercase phrases), submitted in
 -- the last 3 days of its month, and no job behind it (NULL when no jobs file is loaded).
 create or replace macro lb_lead_signals(period_start, period_end, branches, lead_types, techs,
                                         scope, not_real) as table
@@ -53,7 +53,7 @@ select
     t.lead_id is not null as duplicate_looking,
     c.status = 'lost'
         and c.days_to_close <= 14
-        and len(list_filter(cast(not_real as varchar[]),
+        and len(list_filter(string_split(not_real, '|'),
                             lambda w: contains(coalesce(lb_word(c.loss_reason), ''), w))) > 0
         as lost_fast_not_real,
     c.submitted_at > last_day(c.submitted_at) - 3 as month_end,
