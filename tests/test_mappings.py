@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from leadbridge import contract, db, importer, mappings
+from leadbridge import contract, db, importer, mappings, metrics
 
 CRM = [
     ["Opp Ref", "Stage Name", "Close Date", "Amount"],
@@ -124,8 +124,8 @@ def test_a_lead_type_mapping_types_the_leads_and_keeps_the_word_as_written(con, 
     assert result.ok and result.unknown_lead_types == ["Referral"]
     rows = con.execute("select lead_id, tech_id, lead_type, lead_type_raw from leads order by 1").fetchall()
     assert rows == [("F-1", "0105", "upgrade", "Upsell Plus"), ("F-2", "0105", "other", "Referral")]
-    listed = con.execute(db.load_sql("dq_unrecognized_lead_types")).fetchall()
-    assert [r[0] for r in listed] == ["Referral"]
+    listed = metrics.run(con, "dq_unrecognized_lead_types")
+    assert list(listed["lead_type_as_written"]) == ["Referral"]
 
 
 def test_a_mapping_never_overrides_what_the_contract_recognises(con, write):
