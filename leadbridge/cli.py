@@ -106,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
                            default=None, help="amounts use a decimal comma (1.234,50)")
     separator.add_argument("--decimal-point", dest="decimal_comma", action="store_false",
                            help="amounts use a decimal point (1,234.50)")
+    imp.add_argument("--map", dest="map_columns", action="append", default=[], metavar="'HEADER=column'",
+                     help="read the file's column HEADER as a LeadBridge column, e.g. 'Worker ID=tech_id' "
+                     "(repeat for several; saved for files with the same headers)")
+    imp.add_argument("--status", dest="map_statuses", action="append", default=[], metavar="'WORD=state'",
+                     help="read a stage word as one of open, contacted, qualified, quoted, won, lost, "
+                     "e.g. 'Value Proposition=qualified' (repeatable; saved for the same headers)")
+    imp.add_argument("--lead-type", dest="map_lead_types", action="append", default=[],
+                     metavar="'WORD=type'", help="read a lead-type word as one of our lead types, e.g. "
+                     "'Upsell=upgrade' (repeatable; saved for the same headers)")
     imp.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
     imp.add_argument("--format", choices=["text", "json"], default="text",
@@ -116,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     rej.add_argument("--import", dest="import_id", type=int, metavar="ID",
                      help="only this import's rejects (see `leadbridge history`)")
     rej.add_argument("--out", required=True, metavar="FILE.csv")
+
+    maps = sub.add_parser("mappings", help="list or remove saved column and word mappings",
+                          description="Mappings saved by `leadbridge import --map/--status/--lead-type` "
+                          "or the Data page's mapping step, one per header list (its signature).")
+    _db_option(maps)
+    maps.add_argument("action", nargs="?", choices=["list", "remove"], default="list")
+    maps.add_argument("mapping_id", nargs="?", metavar="ID", help="the mapping to remove")
+    maps.add_argument("--format", choices=["text", "json"], default="text")
 
     his = sub.add_parser("history", help="list past imports with their counts")
     _db_option(his)
@@ -202,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard": cmd_dashboard,
         "access": cmd_access,
         "log": cmd_log,
+        "mappings": cmd_mappings,
     }[args.command]
     from leadbridge.db import DatabaseError
 
@@ -216,8 +234,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from leadbridge import db, importer
+    from leadbridge import db, importer, mappings
 
+    try:
+        given = {"map_columns": mappings.parse_pairs(args.map_columns, "map"),
+                 "map_statuses": mappings.parse_pairs(args.map_statuses, "status"),
+                 "map_lead_types": mappings.parse_pairs(args.map_lead_types, "lead-type")}
+    except mappings.MappingError as exc:
+        print(f"leadbridge import: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     files = importer.expand_paths(args.paths)
     if not files:
         print("leadbridge import: no importable files (.csv, .txt, .tsv, .xlsx, .xls, .parquet) "
@@ -229,7 +254,7 @@ def cmd_import(args) -> int:
     for file in files:
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
                                       decimal_comma=args.decimal_comma, dry_run=args.dry_run,
-                                      refresh=False)
+                                      refresh=False, save_mapping=True, **given)
         failed |= not result.ok or (args.strict and result.rejected > 0)
         if result.ok and not args.dry_run:
             imported.append(result)
@@ -258,6 +283,41 @@ def cmd_import(args) -> int:
             log(args, None, "import", Path(result.file).name,
                 {"table": result.table, "read": result.read, "rejected": result.rejected})
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_mappings(args) -> int:
+    from leadbridge import db, mappings
+
+    folder = db.data_dir(args.db)
+    try:
+        if args.action == "remove":
+            if not args.mapping_id:
+                print("leadbridge mappings remove: give the ID of the mapping (see `leadbridge mappings`)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            gone = mappings.remove(folder, args.mapping_id)
+            print(f"removed mapping {gone.id} ({gone.table or 'any table'}: "
+                  f"{len(gone.headers)} headers)")
+            return EXIT_OK
+        saved = list(mappings.load_all(folder).values())
+    except mappings.MappingError as exc:
+        print(f"leadbridge mappings: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.format == "json":
+        print(json.dumps([m.to_dict() for m in saved], indent=2))
+        return EXIT_OK
+    if not saved:
+        print("No saved mappings. Save one with `leadbridge import FILE --map 'HEADER=column'` or "
+              "on the Data page.")
+    for m in saved:
+        print(f"{m.id}  {m.table or 'any table'}  saved {m.saved_at}  headers: {', '.join(m.headers)}")
+        for header, column in m.columns.items():
+            print(f"    column {header!r} -> {column}")
+        for word, state in m.statuses.items():
+            print(f"    status {word!r} -> {state}")
+        for word, lead_type in m.lead_types.items():
+            print(f"    lead type {word!r} -> {lead_type}")
+    return EXIT_OK
 
 
 def cmd_rejects(args) -> int:

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve
+from leadbridge import charts, contract, db, exports, importer, mappings, meeting, metrics, serve
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -446,14 +446,16 @@ def accounting_sentence(result: dict) -> str:
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=64)
-def _preview(path: str, version: int, name: str, table, date_order, decimal_comma):
+def _preview(path: str, version: int, name: str, table, date_order, decimal_comma, mapped=None):
     return importer.import_file(_connection(db_file()), path, display_name=name, dry_run=True,
                                 table=table, date_order=date_order, decimal_comma=decimal_comma)
 
 
 def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):
-    """What importing an uploaded file would do (a rolled-back import), cached per file content."""
-    return _preview(str(path), data_version(), name, table, date_order, decimal_comma)
+    """What importing an uploaded file would do (a rolled-back import), cached per file content
+    and saved mappings (a saved or removed mapping shows at once)."""
+    return _preview(str(path), data_version(), name, table, date_order, decimal_comma,
+                    mappings.version(db.data_dir(db_file())))
 
 
 # --- the Meeting page -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import contract, importer, quality, ui
+from leadbridge import contract, importer, quality, ui, ui_mapping
 
 st.title("Data")
 st.caption("Import the exports you already have: leads (field service tool), outcomes (CRM), "
@@ -45,13 +45,18 @@ with upload_tab:
             preview = ui.preview_import(path, upload.name, TABLES[table_label], **options)
             if preview.error:
                 st.error(preview.error, icon=":material/block:")
+                if ui_mapping.needed(preview):
+                    ui_mapping.mapping_step(preview, f"data_map_{i}", TABLES[table_label])
                 continue
             planned.append((upload.name, path, TABLES[table_label]))
             st.markdown(ui.preview_summary(preview))
+            ui_mapping.applied_note(preview)
             ui.table(ui.column_matches(preview), "data", f"columns-{upload.name}", None,
                      key=f"data_columns_{i}")
             if preview.ignored:
                 st.caption("Ignored columns (no match): " + ", ".join(preview.ignored))
+            if ui_mapping.needed(preview):
+                ui_mapping.mapping_step(preview, f"data_map_{i}", TABLES[table_label])
 
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
         results = [importer.import_file(con, path, display_name=name, table=table, **options)
@@ -63,6 +68,7 @@ with upload_tab:
             st.error(f"{result['file']}: {result['error']}")
             continue
         st.success(ui.accounting_sentence(result), icon=":material/check_circle:")
+        ui_mapping.applied_note(result)
         if result["rejected"]:
             rejects = ui.query("rejects", None, import_id=result["import_id"])
             ui.table(rejects, "data", f"rejects-{result['import_id']}", None,
@@ -92,6 +98,8 @@ with history_tab:
             st.subheader(f"Superseded rows ({len(superseded)})")
             st.caption("A later row with the same key in the same file replaced each of these.")
             ui.table(superseded, "data", "superseded", None, key="all_superseded")
+
+    ui_mapping.saved_list()
 
 with quality_tab:
     st.caption("Gaps between files never block an import; they are listed here so they can be fixed "
