@@ -124,14 +124,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from leadbridge import db, importer
+    from leadbridge import db, importer, store
 
     files = importer.expand_paths(args.paths)
     if not files:
         print("leadbridge import: no importable files (.csv, .txt, .tsv, .xlsx, .xls, .parquet) "
               f"in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_FAILED
-    con = db.connect(args.db)
+    what = ", ".join(f.name for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    # One import at a time: this waits its turn, then publishes for the dashboards when done.
+    with db.writer(args.db, what=what, who=f"leadbridge import ({store.default_who()})",
+                   on_wait=lambda message: print(f"leadbridge import: {message}…", file=sys.stderr,
+                                                 flush=True),
+                   publish=not args.dry_run) as con:
+        failed = _import_files(con, files, args)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _import_files(con, files, args) -> bool:
+    from leadbridge import importer
+
     failed = False
     for file in files:
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
@@ -157,15 +169,13 @@ def cmd_import(args) -> int:
                 print(f"  superseded row {row.row} ({row.key}): replaced by row {row.replaced_by_row}")
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
-    if not args.dry_run:
-        db.refresh_staging(con)  # once, after the last file
-    return EXIT_FAILED if failed else EXIT_OK
+    return failed
 
 
 def cmd_rejects(args) -> int:
     from leadbridge import db, importer
 
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     count = importer.write_rejects_csv(con, args.out, args.import_id)
     print(f"{count} rejected value(s) written to {args.out}")
     return EXIT_OK
@@ -174,7 +184,7 @@ def cmd_rejects(args) -> int:
 def cmd_history(args) -> int:
     from leadbridge import db, importer
 
-    frame = importer.import_history(db.connect(args.db))
+    frame = importer.import_history(db.reader(args.db))
     print(frame.drop(columns=["sha256"]).to_string(index=False) if len(frame) else "No imports yet.")
     return EXIT_OK
 
@@ -182,7 +192,7 @@ def cmd_history(args) -> int:
 def cmd_quality(args) -> int:
     from leadbridge import db, quality
 
-    print(quality.format_report(quality.quality_report(db.connect(args.db))))
+    print(quality.format_report(quality.quality_report(db.reader(args.db))))
     return EXIT_OK
 
 
@@ -201,7 +211,7 @@ def cmd_report(args) -> int:
     except ValueError as exc:
         print(f"leadbridge report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    data = report.build(db.connect(args.db), filters)
+    data = report.build(db.reader(args.db), filters)
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
     return EXIT_OK
@@ -215,7 +225,7 @@ def cmd_deck(args) -> int:
     except ValueError as exc:
         print(f"leadbridge deck: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     known = set(metrics.run(con, "filter_choices").query("kind == 'branch'")["value"])
     unknown = sorted(set(args.branch) - known)
     if unknown:

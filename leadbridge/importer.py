@@ -326,8 +326,8 @@ def _staging_file(con, suffix: str) -> Path:
 
 
 def _db_file(con) -> Path:
-    return Path(con.cursor().execute(
-        "select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
+    # The working database, also for a dashboard's read-only snapshot (uploads go beside it).
+    return db.file_of(con)
 
 
 def _stage(con, path: Path, name: str) -> _Staged:
@@ -645,6 +645,8 @@ def save_upload(con, name: str, data: bytes) -> Path:
     safe = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
     digest = hashlib.sha256(data).hexdigest()[:12]
     target = folder / f"{digest}_{safe}"
-    if not target.exists():
-        target.write_bytes(data)
+    if not target.exists():  # written aside, then renamed: two sessions may upload it at once
+        tmp = folder / f".{uuid.uuid4().hex}.part"
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
     return target
