@@ -92,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--address", default=None, help="interface to listen on (default: all)")
     dash.add_argument("--headless", action="store_true", help="do not open a browser tab")
 
+    wat = sub.add_parser("watch", help="import export files as they land in a folder",
+                         description="Watch a drop folder: each export file is imported once it "
+                         "has stopped growing, then moved to DIR/imported/ or DIR/failed/ with a "
+                         "JSON summary beside it. Content imported before (same SHA-256) is not "
+                         "imported again. Imports wait their turn with any other import.")
+    wat.add_argument("folder", metavar="DIR")
+    _db_option(wat)
+    wat.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                     help="how long a file's size and time must not change (default 5)")
+    wat.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                     help="how often to look at the folder (default 2)")
+    wat.add_argument("--once", action="store_true",
+                     help="import what is there, then exit (for cron or a systemd timer)")
+
     sam = sub.add_parser("sample", help="write a synthetic company's exports")
     sam.add_argument("--out", required=True, metavar="DIR")
     sam.add_argument("--techs", type=int, default=40)
@@ -113,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "deck": cmd_deck,
         "dashboard": cmd_dashboard,
+        "watch": cmd_watch,
     }[args.command]
     from leadbridge.db import DatabaseError
 
@@ -256,6 +271,22 @@ def cmd_dashboard(args) -> int:
     if args.headless:
         options += ["--server.headless", "true"]
     return serve.run(options)
+
+
+def cmd_watch(args) -> int:
+    from leadbridge import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"leadbridge watch: {folder} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    watcher = watch.Watcher(folder, args.db, settle=args.settle,
+                            log=lambda message: print(message, flush=True))
+    try:
+        watcher.run(interval=args.interval, once=args.once)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
 
 
 def cmd_sample(args) -> int:
