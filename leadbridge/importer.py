@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from leadbridge import contract, db
+from leadbridge import contract, db, store
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".psv", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -189,6 +189,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
     cur = con.cursor()
     began = False
     try:
+        store.pause_point("reading")
         try:
             # Into temp tables before the transaction starts, so that a read the parallel CSV
             # scanner refuses can be tried again single-threaded.
@@ -261,6 +262,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         }, cells=", ".join(f"c{i}" for i in range(len(headers))))
         if result.read != sum(counts[1:]):
             raise RuntimeError(f"accounting does not add up for {name}: {counts}")
+        store.pause_point("merging")
         cur.execute("rollback" if dry_run else "commit")
     except BaseException:
         if began:

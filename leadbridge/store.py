@@ -210,9 +210,11 @@ def writer(path=None, *, what: str = "an import", who: str | None = None, on_wai
             con.close()
 
 
-def _hook(point: str) -> None:
-    """Tests stop an import here (LEADBRIDGE_TEST_PAUSE_AT=point waits for the named file to
-    appear, so a test can kill the process at a known moment)."""
+def pause_point(point: str) -> None:
+    """Tests stop an import here: with LEADBRIDGE_TEST_PAUSE_AT=point, write the file named by
+    LEADBRIDGE_TEST_PAUSE_FILE and wait until it is removed (a test kills the process meanwhile).
+    Points: reading, merging (before the commit), publishing (before the copy), swapping (before
+    the pointer)."""
     if os.environ.get("LEADBRIDGE_TEST_PAUSE_AT") != point:
         return
     marker = Path(os.environ["LEADBRIDGE_TEST_PAUSE_FILE"])
@@ -234,10 +236,11 @@ def publish(con: duckdb.DuckDBPyConnection) -> int:
     number = max([current["number"] if current else 0, *numbers]) + 1
     target = folder / f"{number}.duckdb"
     tmp = folder / f".{number}.{uuid.uuid4().hex}.duckdb.tmp"
-    _hook("publishing")
+    pause_point("publishing")
     shutil.copyfile(working, tmp)  # sendfile: the kernel copies, no Python buffers
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
+    pause_point("swapping")
     os.replace(tmp, target)
     _write_atomic(pointer_file(working), json.dumps({
         "number": number, "file": target.name, "schema_version": db.schema_version(con),
