@@ -269,6 +269,19 @@ def _models_digest() -> str:
 
 
 @cache
+def code_digest() -> str:
+    """A fingerprint of what a database gets from this LeadBridge on open besides its migrations:
+    the macros, the staging models, the word maps. A snapshot published by a LeadBridge with
+    another fingerprint is published again before it is read (docs/concurrency.md)."""
+    text = "\n".join([str(SCHEMA_VERSION), load_sql("schema/macros"), _models_digest(),
+                      *(load_sql(f"staging/{name}") for name in STAGING_MACROS),
+                      repr(contract.word_map(contract.STATUS_WORDS)),
+                      repr(contract.word_map(contract.LEAD_TYPE_WORDS)),
+                      repr(sorted(contract.LEAD_TYPE_LABELS.items()))])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@cache
 def staged_inputs() -> dict[str, frozenset[str]]:
     """The canonical tables each staged table is built from, directly or through another one."""
     inputs: dict[str, frozenset[str]] = {}

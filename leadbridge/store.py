@@ -244,6 +244,7 @@ def publish(con: duckdb.DuckDBPyConnection) -> int:
     os.replace(tmp, target)
     _write_atomic(pointer_file(working), json.dumps({
         "number": number, "file": target.name, "schema_version": db.schema_version(con),
+        "code": db.code_digest(),
         "data_version": db.data_version(con), "published": datetime.now().isoformat(timespec="seconds"),
     }))
     _fsync_dir(folder)
@@ -350,7 +351,9 @@ class Readers:
         for _attempt in range(5):
             stamp = self._pointer_stamp()  # before reading: a change after it is seen next time
             pointer = read_pointer(self.working)
-            if pointer is None or pointer.get("schema_version", 0) < db.SCHEMA_VERSION:
+            if pointer is None or pointer.get("schema_version", 0) < db.SCHEMA_VERSION or (
+                    pointer.get("schema_version") == db.SCHEMA_VERSION
+                    and pointer.get("code") != db.code_digest()):
                 self._bring_up_to_date(pointer)
                 stamp = self._pointer_stamp()
                 pointer = read_pointer(self.working)
@@ -396,10 +399,10 @@ class Readers:
                 else:
                     info = _read_info(self.working) or {}
                     raise db.DatabaseError(
-                        f"the published data was written by an older LeadBridge (schema "
+                        f"the published data was written by another LeadBridge version (schema "
                         f"{pointer.get('schema_version')}, this one reads {db.SCHEMA_VERSION}); it is "
-                        f"upgraded when the running import ends ({describe_holder(info)}): reload "
-                        "in a moment") from None
+                        f"brought up to date when the running import ends ({describe_holder(info)}): "
+                        "reload in a moment") from None
             clean_leftovers(self.working)
             con = db.connect(self.working)
             try:

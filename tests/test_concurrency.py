@@ -225,3 +225,19 @@ def test_the_drop_folder_end_to_end(tmp_path):
     history = importer.import_history(db.reader(file))
     assert sorted(history["file"]) == ["jobs_k.csv", "leads_k.csv", "technicians.csv"]
     assert "already imported" in out
+
+
+def test_a_snapshot_from_another_leadbridge_version_is_published_again(sample_db, tmp_path):
+    """Macros and staging models come with the code: a reader never runs new queries on a
+    snapshot made by an older LeadBridge (it is republished, or a clear message while an import
+    runs)."""
+    file = copy_db(sample_db, tmp_path)
+    number, _ = leads_published(file)
+    store.close_readers()
+    pointer = store.read_pointer(file)
+    store.pointer_file(file).write_text(json.dumps({**pointer, "code": "an older one"}))
+    with store.import_lock(file, what="payouts.csv", who="ann"):
+        with pytest.raises(db.DatabaseError, match="when the running import ends .*payouts.csv"):
+            store.readers(file).current()
+    assert leads_published(file)[0] == number + 1
+    assert store.read_pointer(file)["code"] == db.code_digest()
