@@ -39,6 +39,8 @@ POINTER = "CURRENT"
 GRACE_SECONDS = 120.0
 # How often a waiting import looks at the lock again.
 POLL_SECONDS = 0.2
+# How long a reader waits for another process that brings the published data up to date.
+UPGRADE_WAIT_SECONDS = 30.0
 
 
 def lock_file(path=None) -> Path:
@@ -293,6 +295,12 @@ def prune(path=None) -> list[Path]:
     return removed
 
 
+def up_to_date(pointer: dict | None) -> bool:
+    """Whether a snapshot was published by this LeadBridge (its schema, macros and models)."""
+    return (pointer is not None and pointer.get("schema_version") == db.SCHEMA_VERSION
+            and pointer.get("code") == db.code_digest())
+
+
 # --- readers ---------------------------------------------------------------------------------
 
 
@@ -351,9 +359,8 @@ class Readers:
         for _attempt in range(5):
             stamp = self._pointer_stamp()  # before reading: a change after it is seen next time
             pointer = read_pointer(self.working)
-            if pointer is None or pointer.get("schema_version", 0) < db.SCHEMA_VERSION or (
-                    pointer.get("schema_version") == db.SCHEMA_VERSION
-                    and pointer.get("code") != db.code_digest()):
+            if pointer is None or (pointer.get("schema_version", 0) <= db.SCHEMA_VERSION
+                                   and not up_to_date(pointer)):
                 self._bring_up_to_date(pointer)
                 stamp = self._pointer_stamp()
                 pointer = read_pointer(self.working)
@@ -382,27 +389,30 @@ class Readers:
         raise db.DatabaseError(f"{self.pointer}: the published data keeps changing; try again")
 
     def _bring_up_to_date(self, pointer: dict | None) -> None:
-        """No snapshot yet (a new or older installation), or one of an older schema: publish
-        the working database, unless an import is running (it publishes when done)."""
+        """No snapshot yet (a new or older installation), or one made by another LeadBridge
+        version: publish the working database. Another process may be doing just that (a
+        replica starting at the same time): wait a little; an import may take minutes: say so."""
         try:
             fh = open(_touch(lock_file(self.working)), "rb")  # noqa: SIM115
         except OSError as exc:
             raise db.DatabaseError(f"{self.working}: cannot publish the data ({exc})") from exc
         with fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if pointer is None:  # nothing to show yet: wait for the running import
-                    fcntl.flock(fh, fcntl.LOCK_EX)
-                    if read_pointer(self.working) is not None:
-                        return
-                else:
-                    info = _read_info(self.working) or {}
-                    raise db.DatabaseError(
-                        f"the published data was written by another LeadBridge version (schema "
-                        f"{pointer.get('schema_version')}, this one reads {db.SCHEMA_VERSION}); it is "
-                        f"brought up to date when the running import ends ({describe_holder(info)}): "
-                        "reload in a moment") from None
+            deadline = time.monotonic() + UPGRADE_WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if pointer is not None and time.monotonic() > deadline:
+                        info = _read_info(self.working) or {}
+                        raise db.DatabaseError(
+                            f"the published data was written by another LeadBridge version "
+                            f"(schema {pointer.get('schema_version')}, this one reads "
+                            f"{db.SCHEMA_VERSION}); it is brought up to date when the running "
+                            f"import ends ({describe_holder(info)}): reload in a moment") from None
+                    time.sleep(POLL_SECONDS)
+            if up_to_date(read_pointer(self.working)):  # another process published meanwhile
+                return
             clean_leftovers(self.working)
             con = db.connect(self.working)
             try:

@@ -227,7 +227,8 @@ def test_the_drop_folder_end_to_end(tmp_path):
     assert "already imported" in out
 
 
-def test_a_snapshot_from_another_leadbridge_version_is_published_again(sample_db, tmp_path):
+def test_a_snapshot_from_another_leadbridge_version_is_published_again(sample_db, tmp_path,
+                                                                      monkeypatch):
     """Macros and staging models come with the code: a reader never runs new queries on a
     snapshot made by an older LeadBridge (it is republished, or a clear message while an import
     runs)."""
@@ -236,6 +237,7 @@ def test_a_snapshot_from_another_leadbridge_version_is_published_again(sample_db
     store.close_readers()
     pointer = store.read_pointer(file)
     store.pointer_file(file).write_text(json.dumps({**pointer, "code": "an older one"}))
+    monkeypatch.setattr(store, "UPGRADE_WAIT_SECONDS", 0.5)
     with store.import_lock(file, what="payouts.csv", who="ann"):
         with pytest.raises(db.DatabaseError, match="when the running import ends .*payouts.csv"):
             store.readers(file).current()
