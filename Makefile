@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/leadbridge.duckdb
 PORT ?= 8501
 
-.PHONY: run test setup lint import-sample screenshots bench bench-quick bench-load clean
+.PHONY: run test setup lint import-sample screenshots bench bench-quick clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,3 @@ bench-quick: setup
 
 clean:
 	rm -rf $(VENV) data test-artifacts .pytest_cache .ruff_cache
-
-# 10 and 30 simultaneous sessions through every page at 1M leads, on 1 and 2 replicas, then while
-# an import runs (benchmarks/load.py; needs the 1M database of `make bench`).
-bench-load: setup
-	$(BIN)/python -m benchmarks.load --size 1m --sessions 10,30 --replicas 1,2
