@@ -196,6 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--address", default=None, help="interface to listen on (default: all)")
     dash.add_argument("--headless", action="store_true", help="do not open a browser tab")
 
+    wat = sub.add_parser("watch", help="import export files as they land in a folder",
+                         description="Watch a drop folder: each export file is imported once it "
+                         "has stopped growing, then moved to DIR/imported/ or DIR/failed/ with a "
+                         "JSON summary beside it. Content imported before (same SHA-256) is not "
+                         "imported again. Imports wait their turn with any other import.")
+    wat.add_argument("folder", metavar="DIR")
+    _db_option(wat)
+    wat.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                     help="how long a file's size and time must not change (default 5)")
+    wat.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                     help="how often to look at the folder (default 2)")
+    wat.add_argument("--once", action="store_true",
+                     help="import what is there, then exit (for cron or a systemd timer)")
+
     sam = sub.add_parser("sample", help="write a synthetic company's exports")
     sam.add_argument("--out", required=True, metavar="DIR")
     sam.add_argument("--techs", type=int, default=40)
@@ -217,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "deck": cmd_deck,
         "dashboard": cmd_dashboard,
+        "watch": cmd_watch,
         "access": cmd_access,
         "log": cmd_log,
         "mappings": cmd_mappings,
@@ -234,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from leadbridge import db, importer, mappings
+    from leadbridge import db, importer, mappings, store
 
     try:
         given = {"map_columns": mappings.parse_pairs(args.map_columns, "map"),
@@ -248,7 +263,19 @@ def cmd_import(args) -> int:
         print("leadbridge import: no importable files (.csv, .txt, .tsv, .xlsx, .xls, .parquet) "
               f"in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_FAILED
-    con = db.connect(args.db)
+    what = ", ".join(f.name for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    # One import at a time: this waits its turn, then publishes for the dashboards when done.
+    with db.writer(args.db, what=what, who=f"leadbridge import ({store.default_who()})",
+                   on_wait=lambda message: print(f"leadbridge import: {message}…", file=sys.stderr,
+                                                 flush=True),
+                   publish=not args.dry_run) as con:
+        failed = _import_files(con, files, args, given)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _import_files(con, files, args, given: dict) -> bool:
+    from leadbridge import importer
+
     failed = False
     imported = []
     for file in files:
@@ -278,11 +305,10 @@ def cmd_import(args) -> int:
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
     if not args.dry_run:
-        db.refresh_staging(con)  # once, after the last file
         for result in imported:
             log(args, None, "import", Path(result.file).name,
                 {"table": result.table, "read": result.read, "rejected": result.rejected})
-    return EXIT_FAILED if failed else EXIT_OK
+    return failed
 
 
 def cmd_mappings(args) -> int:
@@ -323,7 +349,7 @@ def cmd_mappings(args) -> int:
 def cmd_rejects(args) -> int:
     from leadbridge import db, importer
 
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     count = importer.write_rejects_csv(con, args.out, args.import_id)
     print(f"{count} rejected value(s) written to {args.out}")
     return EXIT_OK
@@ -332,7 +358,7 @@ def cmd_rejects(args) -> int:
 def cmd_history(args) -> int:
     from leadbridge import db, importer
 
-    frame = importer.import_history(db.connect(args.db))
+    frame = importer.import_history(db.reader(args.db))
     print(frame.drop(columns=["sha256"]).to_string(index=False) if len(frame) else "No imports yet.")
     return EXIT_OK
 
@@ -340,7 +366,7 @@ def cmd_history(args) -> int:
 def cmd_quality(args) -> int:
     from leadbridge import db, quality
 
-    print(quality.format_report(quality.quality_report(db.connect(args.db))))
+    print(quality.format_report(quality.quality_report(db.reader(args.db))))
     return EXIT_OK
 
 
@@ -360,7 +386,7 @@ def cmd_report(args) -> int:
         print(f"leadbridge report: {exc}", file=sys.stderr)
         return EXIT_USAGE
     person = person_from_args(args, "report")
-    data = report.build(db.connect(args.db), filters, person)
+    data = report.build(db.reader(args.db), filters, person)
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
     log(args, person, "report", f"report {filters.from_month}..{filters.to_month} ({args.format})",
@@ -386,7 +412,7 @@ def cmd_deck(args) -> int:
         print(f"leadbridge deck: {exc}", file=sys.stderr)
         return EXIT_USAGE
     person = person_from_args(args, "deck")
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     scope = None if person is None else person.scope
     known = set(metrics.run(con, "filter_choices", scope=scope).query("kind == 'branch'")["value"])
     unknown = sorted(set(args.branch) - known)
@@ -463,6 +489,22 @@ def cmd_dashboard(args) -> int:
     if args.headless:
         options += ["--server.headless", "true"]
     return serve.run(options)
+
+
+def cmd_watch(args) -> int:
+    from leadbridge import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"leadbridge watch: {folder} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    watcher = watch.Watcher(folder, args.db, settle=args.settle,
+                            log=lambda message: print(message, flush=True))
+    try:
+        watcher.run(interval=args.interval, once=args.once)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
 
 
 def cmd_sample(args) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from leadbridge import contract, db, mappings
+from leadbridge import contract, db, mappings, store
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".psv", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -217,6 +217,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
     cur = con.cursor()
     began = False
     try:
+        store.pause_point("reading")
         try:
             # Into temp tables before the transaction starts, so that a read the parallel CSV
             # scanner refuses can be tried again single-threaded.
@@ -306,6 +307,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         }, cells=", ".join(f"c{i}" for i in range(len(headers))))
         if result.read != sum(counts[1:]):
             raise RuntimeError(f"accounting does not add up for {name}: {counts}")
+        store.pause_point("merging")
         cur.execute("rollback" if dry_run else "commit")
         if given_mapping is not None and not dry_run:
             result.mapping_saved = _save_mapping(con, spec, headers, given_mapping, applied)
@@ -373,8 +375,8 @@ def _staging_file(con, suffix: str) -> Path:
 
 
 def _db_file(con) -> Path:
-    return Path(con.cursor().execute(
-        "select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
+    # The working database, also for a dashboard's read-only snapshot (uploads go beside it).
+    return db.file_of(con)
 
 
 def _stage(con, path: Path, name: str) -> _Staged:
@@ -762,6 +764,8 @@ def save_upload(con, name: str, data: bytes) -> Path:
     safe = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
     digest = hashlib.sha256(data).hexdigest()[:12]
     target = folder / f"{digest}_{safe}"
-    if not target.exists():
-        target.write_bytes(data)
+    if not target.exists():  # written aside, then renamed: two sessions may upload it at once
+        tmp = folder / f".{uuid.uuid4().hex}.part"
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
     return target

@@ -12,7 +12,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, mappings, meeting, metrics, serve
+from leadbridge import (
+    charts,
+    contract,
+    db,
+    exports,
+    mappings,
+    meeting,
+    metrics,
+    serve,
+    ui_published,
+)
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -35,9 +45,9 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 # --- data -------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
 def _connection(path: str):
-    return db.connect(path)
+    # The published snapshot this run reads (read-only; a new import shows on the next rerun).
+    return ui_published.snapshot(path).con
 
 
 def db_file() -> str:
@@ -51,8 +61,9 @@ def connection():
 
 
 def data_version() -> int:
-    """Grows with each import, so cached results are never stale."""
-    return db.data_version(connection())
+    """The published snapshot's number: it grows with each publish, so cached results are never
+    stale."""
+    return ui_published.snapshot(db_file()).number
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -447,8 +458,9 @@ def accounting_sentence(result: dict) -> str:
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=64)
 def _preview(path: str, version: int, name: str, table, date_order, decimal_comma, mapped=None):
-    return importer.import_file(_connection(db_file()), path, display_name=name, dry_run=True,
-                                table=table, date_order=date_order, decimal_comma=decimal_comma)
+    # `mapped` (the saved mappings' version) is part of the cache key only.
+    return ui_published.preview(db_file(), path, name, table=table, date_order=date_order,
+                                decimal_comma=decimal_comma)
 
 
 def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import contract, importer, quality, ui, ui_mapping
+from leadbridge import contract, importer, quality, ui, ui_mapping, ui_published
 
 st.title("Data")
 st.caption("Import the exports you already have: leads (field service tool), outcomes (CRM), "
@@ -34,6 +34,8 @@ with upload_tab:
     }
 
     con = ui.connection()
+    if files:
+        ui_published.waiting_note(ui.db_file())
     planned = []
     for i, upload in enumerate(files or []):
         path = importer.save_upload(con, upload.name, upload.getvalue())
@@ -59,9 +61,9 @@ with upload_tab:
                 ui_mapping.mapping_step(preview, f"data_map_{i}", TABLES[table_label])
 
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
-        results = [importer.import_file(con, path, display_name=name, table=table, **options)
-                   for name, path, table in planned]
-        st.session_state["data_results"] = [r.to_dict() for r in results]
+        st.session_state["data_results"] = ui_published.import_files(ui.db_file(), planned,
+                                                                     **options)
+        st.rerun()  # the next run reads the snapshot just published
 
     for result in st.session_state.get("data_results", []):
         if result["error"]:

@@ -26,10 +26,9 @@ CHART_PAGES = ("overview", "technicians", "conversion", "revenue_rewards", "foll
 def build_sample_db(folder: Path) -> Path:
     """Import sample_data/ into a new database below folder; return the database file."""
     file = folder / "data" / "lb.duckdb"
-    con = db.connect(file)
-    results = importer.import_paths(con, [SAMPLE_DIR])
+    with db.writer(file, what="sample_data/") as con:  # imported and published
+        results = importer.import_paths(con, [SAMPLE_DIR])
     assert all(r.ok for r in results), [r.error for r in results]
-    con.close()
     return file
 
 
