@@ -114,6 +114,9 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = No
     sql = db.load_sql(name)
     params = dict(filters.params()) if filters else {}
     params.update(extra)
+    if "$limit" in sql:  # a list query: every row unless a page is asked for
+        params.setdefault("limit", None)
+        params.setdefault("offset", 0)
     if "$as_of" in sql and "as_of" not in params:
         params["as_of"] = _as_of(con, filters)
     cur = con.cursor()

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve
+from leadbridge import charts, contract, db, importer, meeting, metrics, serve, text
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -202,7 +202,7 @@ def empty_note(filters: Filters, what: str = "leads") -> str:
 def page_header(title: str, filters: Filters, subtitle: str = "") -> None:
     """Page title with the filters it shows."""
     st.title(title)
-    st.caption(" · ".join(p for p in (describe_filters(filters), subtitle) if p))
+    st.caption(text.md(" · ".join(p for p in (describe_filters(filters), subtitle) if p)))
 
 
 def footer() -> None:
@@ -213,7 +213,8 @@ def footer() -> None:
     when = "no import yet"
     if len(last):
         row = last.iloc[0]
-        when = f"last import {row['file']} ({row['table']}) on {pd.Timestamp(row['imported_at']):%b %d, %Y %H:%M}"
+        when = (f"last import {text.md(row['file'])} ({text.md(row['table'])}) on "
+                f"{pd.Timestamp(row['imported_at']):%b %d, %Y %H:%M}")
     st.divider()
     st.caption(f"Numbers as of {pd.Timestamp(as_of):%b %d, %Y} · {when} · definitions: docs/metrics.md")
 
@@ -331,26 +332,6 @@ def chart(figure) -> None:
     st.plotly_chart(figure, theme=None, config=PLOTLY_CONFIG)
 
 
-def download_buttons(frame: pd.DataFrame, page: str, table: str, filters: Filters | None,
-                     key: str) -> None:
-    """CSV and Excel downloads of a table, formula cells defused, named by page, filters and date."""
-    name = exports.file_stem(page, table, filters, date.today())
-    row = st.container(horizontal=True)
-    row.download_button("Download CSV", exports.frame_to_csv(frame), f"{name}.csv", "text/csv",
-                        key=f"{key}_csv", icon=":material/download:")
-    row.download_button(
-        "Download Excel", exports.frame_to_xlsx(frame, sheet=table), f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", icon=":material/table_view:")
-
-
-def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, key: str,
-          column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A sortable table with its downloads."""
-    st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
-    download_buttons(frame, page, name, filters, key)
-
-
 def lead_type_label(value: str) -> str:
     return contract.LEAD_TYPE_LABELS.get(value, value)
 
@@ -414,14 +395,14 @@ REWARD_COLUMNS = {
 
 def preview_summary(preview) -> str:
     """What a dry-run import found, in one markdown paragraph."""
-    fmt_bits = [preview.file_format.upper()]
+    fmt_bits = [text.md(preview.file_format.upper())]
     if preview.encoding:
-        fmt_bits.append(preview.encoding)
+        fmt_bits.append(text.md(preview.encoding))
     if preview.delimiter:
-        fmt_bits.append(f"{preview.delimiter}-separated")
+        fmt_bits.append(f"{text.md(preview.delimiter)}-separated")
     dates = {"MDY": "month first", "DMY": "day first", "YMD": "year first"}.get(
         preview.date_order or "", "no slashed dates")
-    return (f"Table **{preview.table}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
+    return (f"Table **{text.md(preview.table)}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
             f"{'decimal comma' if preview.decimal_comma else 'decimal point'}  \n"
             f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
             f"updated, {preview.unchanged:,} unchanged, {preview.superseded:,} superseded, "
@@ -439,8 +420,8 @@ def column_matches(preview) -> pd.DataFrame:
 
 
 def accounting_sentence(result: dict) -> str:
-    """'leads.csv → leads: read 120 = 100 new + 12 updated + ...'."""
-    return (f"{result['file']} → {result['table']}: read {result['read']:,} = "
+    """'leads.csv → leads: read 120 = 100 new + 12 updated + ...' (markdown, the names escaped)."""
+    return (f"{text.md(result['file'])} → {text.md(result['table'])}: read {result['read']:,} = "
             f"{result['inserted']:,} new + {result['updated']:,} updated + {result['unchanged']:,} "
             f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, ui
+from leadbridge import charts, ui, ui_table
 
 filters = ui.current_filters()
 ui.page_header("Conversion", filters, "cohort: leads submitted in the period")
@@ -22,7 +22,7 @@ ui.chart(charts.lost_reasons(ui.query("lost_reasons", filters),
                              ui.empty_note(filters, "lost leads")))
 
 with st.expander("Conversion by lead type and branch (tables)"):
-    ui.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",
-             filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
-    ui.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion", "by-branch",
-             filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)
+    ui_table.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",
+                   filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
+    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion", "by-branch",
+                   filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui
+from leadbridge import charts, metrics, ui, ui_table
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -19,4 +19,4 @@ ui.chart(charts.revenue_vs_reward(monthly, ui.empty_note(filters, "revenue or re
                                   cumulative=True))
 
 with st.expander("Monthly numbers"):
-    ui.table(monthly, "overview", "monthly", filters, key="monthly")
+    ui_table.table(monthly, "overview", "monthly", filters, key="monthly")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui
+from leadbridge import charts, metrics, text, ui, ui_table
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -23,11 +23,11 @@ rewards = ui.query("reward_cost_by_month_reason", filters)
 ui.chart(charts.reward_cost_by_month(rewards, ui.empty_note(filters, "rewards paid")))
 
 st.subheader("Rewards by month and reason")
-ui.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",
-         column_config=ui.REWARD_COLUMNS)
+ui_table.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",
+               column_config=ui.REWARD_COLUMNS)
 st.subheader(f"Clawbacks ({len(clawbacks)})")
 if clawbacks.empty:
-    st.info(ui.empty_note(filters, "clawbacks"))
+    st.info(text.md(ui.empty_note(filters, "clawbacks")))
 else:
-    ui.table(clawbacks, "revenue-rewards", "clawbacks", filters, key="clawbacks",
-             column_config=ui.REWARD_COLUMNS)
+    ui_table.table(clawbacks, "revenue-rewards", "clawbacks", filters, key="clawbacks",
+                   column_config=ui.REWARD_COLUMNS)
