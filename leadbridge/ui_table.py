@@ -51,8 +51,9 @@ def download_buttons(build: Callable[[], pd.DataFrame], page: str, table: str,
                         key=f"{key}_xlsx", icon=":material/table_view:", **hook)
 
 
-def page_controls(key: str, total: int, page_rows: int = PAGE_ROWS) -> int:
+def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
     """The page picker of a table of `total` rows and its caption; returns the first row shown."""
+    page_rows = page_rows or PAGE_ROWS
     pages = max(1, -(-total // page_rows))
     state = f"{key}_page"
     if not isinstance(st.session_state.get(state), int) or not 1 <= st.session_state[state] <= pages:
