@@ -332,6 +332,20 @@ def chart(figure) -> None:
     st.plotly_chart(figure, theme=None, config=PLOTLY_CONFIG)
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure(name: str, args: tuple, kwargs: tuple):
+    return getattr(charts, name)(*args, **dict(kwargs))
+
+
+def plot(chart_function, *args, **kwargs) -> None:
+    """Draw charts.<chart>(*args, **kwargs), the figure built once per distinct input.
+
+    Building a Plotly figure costs 50-300 ms (its objects validate every property): a page of five
+    charts spent about a second on them at every rerun. The figure is kept by its inputs (the
+    query frames are hashed by Streamlit), shared read-only between sessions."""
+    chart(_figure(chart_function.__name__, args, tuple(sorted(kwargs.items()))))
+
+
 def lead_type_label(value: str) -> str:
     return contract.LEAD_TYPE_LABELS.get(value, value)
 

@@ -17,10 +17,10 @@ ui.total_tiles(["median_days_to_contact", "leads_awaiting_contact_7d"], filters,
 
 by_rep = ui.query("contact_speed_by_dimension", filters, dimension="sales_rep")
 by_branch = ui.query("contact_speed_by_dimension", filters, dimension="branch")
-ui.chart(charts.contact_speed(by_rep, "sales rep", ui.empty_note(filters)))
-ui.chart(charts.contact_speed(by_branch, "branch", ui.empty_note(filters)))
+ui.plot(charts.contact_speed, by_rep, "sales rep", ui.empty_note(filters))
+ui.plot(charts.contact_speed, by_branch, "branch", ui.empty_note(filters))
 
-ui.chart(charts.open_by_age(ui.query("open_leads_by_age", filters), ui.empty_note(filters, "open leads")))
+ui.plot(charts.open_by_age, ui.query("open_leads_by_age", filters), ui.empty_note(filters, "open leads"))
 
 st.subheader(f"Leads waiting for first contact ({waiting:,}), oldest first")
 if not waiting:

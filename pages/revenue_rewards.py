@@ -13,14 +13,14 @@ ui.total_tiles(["revenue_attributed", "deals_won", "reward_cost", "cost_per_won_
                 "revenue_per_reward_dollar", "program_roi"], filters)
 
 monthly = ui.query("monthly", filters)
-ui.chart(charts.revenue_vs_reward(monthly, ui.empty_note(filters, "revenue or rewards")))
+ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"))
 by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
 by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
-ui.chart(charts.revenue_by(by_type, "lead type", ui.empty_note(filters, "deals won")))
-ui.chart(charts.revenue_by(by_branch, "branch", ui.empty_note(filters, "deals won")))
+ui.plot(charts.revenue_by, by_type, "lead type", ui.empty_note(filters, "deals won"))
+ui.plot(charts.revenue_by, by_branch, "branch", ui.empty_note(filters, "deals won"))
 
 rewards = ui.query("reward_cost_by_month_reason", filters)
-ui.chart(charts.reward_cost_by_month(rewards, ui.empty_note(filters, "rewards paid")))
+ui.plot(charts.reward_cost_by_month, rewards, ui.empty_note(filters, "rewards paid"))
 
 st.subheader("Rewards by month and reason")
 ui_table.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",
