@@ -119,7 +119,7 @@ def measure(url: str, rounds: int) -> dict:
                     label, path = PAGES[name]
                     link = tab.get_by_role("link", name=label, exact=True)
                     start = time.perf_counter()
-                    link.click()
+                    link.click(timeout=TIMEOUT_MS)
                     _wait_ready(tab, path)
                     times[name]["click"].append(time.perf_counter() - start)
                 tab.close()
