@@ -483,7 +483,7 @@ def cmd_dashboard(args) -> int:
     if args.db:
         os.environ["LEADBRIDGE_DB"] = str(db.db_path(args.db))
     options = ["--server.port", str(args.port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *serve.hardened_options()]
     if args.address:
         options += ["--server.address", args.address]
     if args.headless:

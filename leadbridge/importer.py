@@ -711,12 +711,14 @@ def _explain_duckdb_error(exc: duckdb.Error) -> str:
 
 def list_rejects(con, import_id: int | None = None) -> pd.DataFrame:
     """Rejected rows with file, row, column, value and reason (all imports, or one)."""
-    return con.cursor().execute(db.load_sql("rejects"), {"import_id": import_id}).df()
+    return con.cursor().execute(db.load_sql("rejects"),
+                                {"import_id": import_id, "limit": None, "offset": 0}).df()
 
 
 def list_superseded(con, import_id: int | None = None) -> pd.DataFrame:
     """Rows a later row with the same key replaced, with the row that replaced each."""
-    return con.cursor().execute(db.load_sql("superseded"), {"import_id": import_id}).df()
+    return con.cursor().execute(db.load_sql("superseded"),
+                                {"import_id": import_id, "limit": None, "offset": 0}).df()
 
 
 def import_history(con) -> pd.DataFrame:
