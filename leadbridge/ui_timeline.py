@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from leadbridge import meeting, timeline, ui
+from leadbridge import meeting, timeline, ui, ui_table
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -28,6 +28,14 @@ def lead_timeline(lead_id: str, filters: Filters, privacy: bool = False) -> pd.D
     """A lead's timeline as the person of `filters` may see it, cached by data version."""
     return _timeline(ui.db_file(), ui.data_version(), lead_id, filters.scope, privacy,
                      filters.money)
+
+
+def shown_rows(query: str, filters: Filters, key: str, **extra) -> pd.DataFrame:
+    """The rows a paged list (ui_table.query_table with this key) shows on its current page: the
+    same cached query, so nothing more is fetched."""
+    number = st.session_state.get(f"{key}_page", 1)
+    first = (number - 1) * ui_table.PAGE_ROWS if isinstance(number, int) else 0
+    return ui.query(query, filters, limit=ui_table.PAGE_ROWS, offset=first, **extra)
 
 
 def _label(row: dict) -> str:

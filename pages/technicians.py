@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, meeting, metrics, ui, ui_quality, ui_timeline
+from leadbridge import charts, meeting, metrics, text, ui, ui_quality, ui_table, ui_timeline
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -14,17 +14,17 @@ ui.total_tiles(["participating_techs", "participation_rate", "leads_submitted",
 by_tech = ui.query("by_tech", filters)
 note = ui.empty_note(filters)
 
-ui.chart(charts.tech_volume(by_tech, note))
-ui.chart(charts.tech_conversion(by_tech, note))
-ui.chart(charts.volume_vs_conversion(by_tech, note))
+ui.plot(charts.tech_volume, by_tech, note)
+ui.plot(charts.tech_conversion, by_tech, note)
+ui.plot(charts.volume_vs_conversion, by_tech, note)
 per_jobs = ui.query("leads_per_100_jobs_by_tech", filters)
-ui.chart(charts.leads_per_100_jobs(per_jobs, ui.empty_note(filters, "service jobs")))
+ui.plot(charts.leads_per_100_jobs, per_jobs, ui.empty_note(filters, "service jobs"))
 
 st.subheader("Leaderboard")
 st.caption("Click a column header to sort. The interval is where each tech's true conversion "
            "likely lies (95 %): wide for techs with few leads. \"Worth a look\" names a tech's "
            "lead quality signals (see the Lead quality page).")
-ui.table(
+ui_table.table(
     ui_quality.with_marks(by_tech, filters), "technicians", "leaderboard", filters,
     key="leaderboard", column_config={**ui.TECH_COLUMNS, "worth_a_look": "Worth a look"},
 )
@@ -42,7 +42,7 @@ else:
 st.subheader("One technician")
 names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
 if not names:
-    st.info(note)
+    st.info(text.md(note))
 else:
     tech = st.selectbox("Technician", list(names), format_func=lambda t: f"{names[t]} ({t})",
                         key="technicians_drilldown")
@@ -55,9 +55,9 @@ else:
         {"label": "Revenue attributed", "kind": "money", "value": row["revenue_attributed"]},
         {"label": "Rewards paid", "kind": "money", "value": row["reward_cost"]},
     ])
-    ui.chart(charts.monthly_leads(ui.query("monthly", one), ui.empty_note(one)))
-    st.markdown(f"**{names[tech]}'s leads and what became of each**")
-    leads = ui.query("lead_list", one)
-    ui.table(leads, "technicians", f"leads-{tech}", one, key="tech_leads",
-             column_config=ui.LEAD_COLUMNS)
-    ui_timeline.lead_story(leads, "tech_leads", filters)
+    ui.plot(charts.monthly_leads, ui.query("monthly", one), ui.empty_note(one))
+    st.markdown(f"**{text.md(names[tech])}'s leads and what became of each**")
+    ui_table.query_table("lead_list", "lead_list_count", one, "technicians", f"leads-{tech}",
+                         key="tech_leads", column_config=ui.LEAD_COLUMNS)
+    ui_timeline.lead_story(ui_timeline.shown_rows("lead_list", one, "tech_leads"), "tech_leads",
+                           filters)
