@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from leadbridge import quality_signals, ui
+from leadbridge import quality_signals, ui, ui_table
 from leadbridge.metrics import Filters
 
 INTRO = ("Patterns in a tech's leads that are **worth a look** with them: each has innocent "
@@ -64,7 +64,8 @@ def page(filters: Filters) -> None:
     if summary.empty:
         st.success("No tech shows a signal in this period.")
     else:
-        st.dataframe(summary, hide_index=True, column_config=SUMMARY_COLUMNS)
+        ui_table.table(summary, "lead-quality", "worth-a-look", filters, key="quality_summary",
+                       column_config=SUMMARY_COLUMNS)
     for signal in quality_signals.SIGNALS:
         frame = found[signal.key]
         hits = frame[frame["flagged"].fillna(False).astype(bool)].drop(columns="flagged")
@@ -75,7 +76,8 @@ def page(filters: Filters) -> None:
             if hits.empty:
                 st.caption("No tech is flagged.")
                 continue
-            st.dataframe(hits, hide_index=True, column_config=_columns(signal))
+            ui_table.table(hits, "lead-quality", signal.key, filters,
+                           key=f"quality_{signal.key}_table", column_config=_columns(signal))
             names = dict(zip(hits["tech_id"], hits["tech_name"], strict=True))
             tech = st.selectbox("The leads behind it", list(names), index=None,
                                 key=f"quality_{signal.key}_tech",
