@@ -148,6 +148,9 @@ def test_totals_for_january(base):
         # open with no contact date, submitted >= 7 days before Jan 31: L4 (19 days); L5 is 3
         # days old; L6 is open but has a contact date
         "leads_awaiting_contact_7d": 1,
+        # Jan 31 + 30 days = Mar 2, after the data's latest date (Feb 20): January is too young
+        "conversion_30d": None,
+        "conversion_90d": None,
         # activity: closed won in January = L0 (submitted in December) and L1
         "deals_won": 2,
         "revenue_attributed": 1500.0,  # 500 + 1000
@@ -184,17 +187,18 @@ def test_funnel_of_january(base):
 def test_monthly_december_to_march(base):
     assert_close(build(base, "2025-12", "2026-03")["monthly"], [
         # December: cohort L0 (won later) -> 1/1; nothing closed in December; P3 $75 paid
+        # Dec 31 + 30 = Jan 30 <= Feb 20: L0, won 26 days after submission, counts; + 90 is not
         {"month": "2025-12", "leads_submitted": 1, "leads_won": 1, "conversion_rate": 1.0,
-         "deals_won": 0, "revenue_attributed": 0.0, "reward_cost": 75.0},
+         "conversion_30d": 1.0, "conversion_90d": None, "deals_won": 0, "revenue_attributed": 0.0, "reward_cost": 75.0},
         # January: as in the totals
         {"month": "2026-01", "leads_submitted": 7, "leads_won": 1, "conversion_rate": 1 / 7,
-         "deals_won": 2, "revenue_attributed": 1500.0, "reward_cost": 150.0},
+         "conversion_30d": None, "conversion_90d": None, "deals_won": 2, "revenue_attributed": 1500.0, "reward_cost": 150.0},
         # February: L8 was lost, a month with leads but no wins -> 0 / 1 = 0.0, not null
         {"month": "2026-02", "leads_submitted": 1, "leads_won": 0, "conversion_rate": 0.0,
-         "deals_won": 0, "revenue_attributed": 0.0, "reward_cost": 0.0},
+         "conversion_30d": None, "conversion_90d": None, "deals_won": 0, "revenue_attributed": 0.0, "reward_cost": 0.0},
         # March: no leads -> conversion null
         {"month": "2026-03", "leads_submitted": 0, "leads_won": 0, "conversion_rate": None,
-         "deals_won": 0, "revenue_attributed": 0.0, "reward_cost": 0.0},
+         "conversion_30d": None, "conversion_90d": None, "deals_won": 0, "revenue_attributed": 0.0, "reward_cost": 0.0},
     ])
 
 
