@@ -36,8 +36,8 @@ readiness = meeting.readiness_by_branch(ui.query("meeting_readiness", filters))
 if readiness.empty:
     st.info("No active tech on the roster for these filters.")
 else:
-    st.dataframe(readiness, hide_index=True, key="readiness",
-                 column_config={c: meeting.LABELS.get(c, c) for c in readiness.columns})
+    ui_table.table(readiness, "technicians", "meeting-readiness", filters, key="readiness",
+                   column_config={c: meeting.LABELS.get(c, c) for c in readiness.columns})
 
 st.subheader("One technician")
 names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
