@@ -776,6 +776,11 @@ def list_superseded(con, import_id: int | None = None) -> pd.DataFrame:
     return con.cursor().execute(db.load_sql("superseded"), {"import_id": import_id}).df()
 
 
+def list_skipped(con, import_id: int | None = None) -> pd.DataFrame:
+    """Lines skipped as parts of a report (titles, footers, totals), with file, row and reason."""
+    return con.cursor().execute(db.load_sql("skipped"), {"import_id": import_id}).df()
+
+
 def import_history(con) -> pd.DataFrame:
     """Every import, newest first, with its accounting."""
     return con.cursor().execute(db.load_sql("import_history")).df()
@@ -797,7 +802,7 @@ def describe(result: ImportResult) -> str:
     verb = "would import" if result.dry_run else "imported"
     line = (f"{result.file}: {verb} as {result.table}: read {result.read}, inserted {result.inserted}, "
             f"updated {result.updated}, unchanged {result.unchanged}, superseded {result.superseded}, "
-            f"rejected {result.rejected}")
+            f"rejected {result.rejected}, skipped {result.skipped}")
     if result.ignored:
         line += f" (ignored columns: {', '.join(result.ignored)})"
     return line

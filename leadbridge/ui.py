@@ -425,7 +425,8 @@ def preview_summary(preview) -> str:
             f"{'decimal comma' if preview.decimal_comma else 'decimal point'}  \n"
             f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
             f"updated, {preview.unchanged:,} unchanged, {preview.superseded:,} superseded, "
-            f"**{preview.rejected:,} rejected**.")
+            f"**{preview.rejected:,} rejected**, {preview.skipped:,} skipped (report lines that "
+            "are no records: titles, totals, footers).")
 
 
 def column_matches(preview) -> pd.DataFrame:
@@ -442,7 +443,8 @@ def accounting_sentence(result: dict) -> str:
     """'leads.csv → leads: read 120 = 100 new + 12 updated + ...'."""
     return (f"{result['file']} → {result['table']}: read {result['read']:,} = "
             f"{result['inserted']:,} new + {result['updated']:,} updated + {result['unchanged']:,} "
-            f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected")
+            f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected + "
+            f"{result.get('skipped', 0):,} skipped")
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=64)
