@@ -398,6 +398,7 @@ class _Layout:
     header_line: int
     width: int
     stray_lines: list[int] = field(default_factory=list)
+    delimiter: str = ","
 
 
 def _read_raw(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
@@ -508,7 +509,7 @@ def _read_text(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
         if repaired is not None:
             repaired.unlink(missing_ok=True)
     _number_records(cur, name, width, spans, strays)
-    return _Layout(headers, header_line, width, strays)
+    return _Layout(headers, header_line, width, strays, delimiter)
 
 
 def _quoting(cur, header_line: int, delimiter: str) -> tuple[str, str]:
@@ -684,7 +685,7 @@ def _lay_out(cur, spec: contract.Table, layout: _Layout) -> None:
     rows are skipped with their reason; a second table, rows with the wrong number of values
     and lines with a stray quote are rejected with theirs."""
     aliases = sorted({contract.normalize_header(a) for c in spec.columns for a in (c.name, *c.aliases)})
-    others = "".join(re.escape(d) for d in DELIMITERS if d != ",")
+    others = "".join(re.escape(d) for d in DELIMITERS if d != layout.delimiter)
     db.run_script(cur, "import/layout", {
         "header_line": layout.header_line, "width": layout.width, "alias_keys": aliases,
         "total_words": TOTAL_WORDS, "footer_words": FOOTER_WORDS,

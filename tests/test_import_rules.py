@@ -187,12 +187,13 @@ def test_row_breaking_two_rules_is_one_rejected_row_with_two_reasons(con, write)
         [3, "Est. Value", "-5"], [3, "Lead ID", None], [3, "Submitted", "someday"]]
 
 
-def test_rejected_row_numbers_count_quoted_line_breaks_as_one_row(con, write):
+def test_rejected_row_numbers_are_the_lines_of_the_file(con, write):
+    """A quoted value over two lines takes two lines: the row below it is on line 5."""
     rows = [LEAD_ROWS[0], ["L1", "2026-03-04", "T1", "10"],
             ["L2\nsecond line", "2026-03-05", "T1", "20"], ["L3", "soon", "T1", "30"]]
     result = importer.import_file(con, write("leads.csv", rows))
     assert (result.read, result.inserted, result.rejected) == (3, 2, 1)
-    assert importer.list_rejects(con)["row"].tolist() == [4]
+    assert importer.list_rejects(con)["row"].tolist() == [5]
     assert con.execute("select lead_id from leads order by 1").fetchall() == [
         ("L1",), ("L2\nsecond line",)]
 

@@ -56,14 +56,16 @@ second_header as (
     where header_cells >= 2 and header_cells * 2 >= n_filled
 ),
 
--- Below the tail's blank line, rows of three or more values that are no totals: a table.
+-- Below the tail's blank line, a row of two or more values that is no total and no footer: a table.
 second_below as (
     select min(d.line_no) as line_no
     from described as d
     cross join tail as t
     where d.line_no > t.line_no
     having count(*) filter (
-        where d.n_filled >= 3 and not regexp_matches(d.first_value, $total_words)) > 0
+        where d.n_filled >= 2
+            and not regexp_matches(d.first_value, $total_words)
+            and not regexp_matches(d.first_value, $footer_words)) > 0
 ),
 
 second_start as (
@@ -106,7 +108,9 @@ select
     line_no,
     'above the header: a title or preamble line' as reason,
 from numbered_lines
-where line_no < $header_line and trim(coalesce(line, '')) <> '';
+where line_no < $header_line
+    -- a line of delimiters and spaces only is blank
+    and trim(regexp_replace(coalesce(line, ''), '[,;\t|]', '', 'g')) <> '';
 
 delete from parsed
 where line_no in (select line_no from skipped);
