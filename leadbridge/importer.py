@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import os
 import re
 import shutil
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -41,6 +43,12 @@ SNIFF_BYTES = 64 * 1024
 # The delimiter the line reader splits on, and the null string of the CSV reader: a Unicode
 # noncharacter that no text holds, so a line is read whole and an empty value stays empty.
 SENTINEL = "\uffff"
+# The Data page's preview reads this much of a file, never the whole of it: a text file's first
+# bytes up to the last line break, a sheet's or a Parquet file's first rows.
+SAMPLE_BYTES = 2 * 1024 * 1024
+SAMPLE_ROWS = 20_000
+# Uploads the dashboard kept and nobody imported are removed after this long.
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 # How far down a file the header is looked for (title and preamble lines above it are skipped).
 HEADER_SEARCH_ROWS = 50
 # Rows that are parts of a report rather than records (matched against the row's first value).
@@ -85,6 +93,7 @@ class ImportResult:
     decimal_comma: bool | None = None
     headers: list[str] = field(default_factory=list)
     header_line: int | None = None
+    sampled: bool = False
     matched: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -113,6 +122,7 @@ class _Staged:
     encoding: str | None = None
     delimiter: str | None = None
     temporary: bool = False
+    sampled: bool = False
 
 
 def file_sha256(path: Path) -> str:
@@ -160,6 +170,7 @@ def import_file(
     display_name: str | None = None,
     dry_run: bool = False,
     refresh: bool = True,
+    sample: bool = False,
 ) -> ImportResult:
     """Import one file in one transaction; a refused file comes back with `error` set.
 
@@ -167,12 +178,14 @@ def import_file(
     would do. `display_name` is the name users know the file by (an upload's original name).
     After the commit the staged tables are rebuilt, unless `refresh` is false (import_paths
     rebuilds them once after the last file; a query rebuilds them if nobody did).
+    `sample` (with dry_run) reads only the first part of a large file (SAMPLE_BYTES of text,
+    SAMPLE_ROWS rows of a sheet or Parquet file): the preview of an upload of any size.
     """
     path = Path(path)
     name = display_name or path.name
     result = ImportResult(file=name, dry_run=dry_run)
     try:
-        _import(con, path, name, result, table, date_order, decimal_comma, dry_run)
+        _import(con, path, name, result, table, date_order, decimal_comma, dry_run or sample, sample)
     except ImportRefused as exc:
         result.error = exc.problem
     if refresh and result.ok and not dry_run:
@@ -180,7 +193,7 @@ def import_file(
     return result
 
 
-def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
+def _import(con, path, name, result, table, date_order, decimal_comma, dry_run, sample=False):
     if table is not None and table not in contract.TABLES:
         raise ImportRefused(name, f"unknown table {table!r}: use one of {', '.join(contract.TABLES)}")
     if date_order is not None and date_order not in contract.DATE_ORDERS:
@@ -192,14 +205,16 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
     # Hashed in a thread while DuckDB reads the file: both let go of Python's lock.
     digest = _HASHING.submit(file_sha256, path)
     try:
-        _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest)
+        _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
+                         sample)
     finally:
         result.sha256 = digest.result()
 
 
-def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest):
+def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
+                     sample=False):
     """Stage, read, check and merge the file in one transaction (digest: its SHA-256, coming)."""
-    staged = _stage(con, path, name)
+    staged = _stage(con, path, name, sample)
     cur = con.cursor()
     began = False
     try:
@@ -214,6 +229,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         cur.execute("begin transaction")
         began = True
         result.file_format, result.encoding = staged.file_format, staged.encoding
+        result.sampled = staged.sampled
         result.delimiter = DELIMITER_NAMES.get(staged.delimiter or "", staged.delimiter)
         result.headers, result.header_line = headers, layout.header_line
         spec = _choose_table(name, headers, table)
@@ -348,19 +364,19 @@ def _db_file(con) -> Path:
         "select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
 
 
-def _stage(con, path: Path, name: str) -> _Staged:
+def _stage(con, path: Path, name: str, sample: bool = False) -> _Staged:
     """Put the file where DuckDB may read it: as is inside the data folder, else linked or copied
-    (transcoded to UTF-8 when it is in another encoding)."""
+    (transcoded to UTF-8 when it is in another encoding); with `sample`, only its first part."""
     fmt = _file_format(path)
     if fmt == "excel":
-        return _Staged(path, fmt)
+        return _Staged(path, fmt, sampled=sample)
     inside = db.data_dir(_db_file(con)) in path.resolve().parents
     if fmt == "parquet":
         if inside:
             return _Staged(path, fmt)
         target = _staging_file(con, ".parquet")
         _link_or_copy(path, target)
-        return _Staged(target, fmt, temporary=True)
+        return _Staged(target, fmt, temporary=True, sampled=sample)
     encoding = _detect_encoding(path, name)
     if encoding in ("utf-8", "utf-8-sig"):
         if inside:
@@ -380,7 +396,21 @@ def _stage(con, path: Path, name: str) -> _Staged:
             raise ImportRefused(name, f"the file is not valid {encoding} text ({exc.reason}): "
                                 "save it again as CSV UTF-8") from exc
         staged = _Staged(target, fmt, encoding, temporary=True)
+    if sample and staged.path.stat().st_size > SAMPLE_BYTES:
+        staged = _sample_text(con, staged)
     return staged
+
+
+def _sample_text(con, staged: _Staged) -> _Staged:
+    """A copy of the first SAMPLE_BYTES of a UTF-8 text file, cut after its last whole line."""
+    with open(staged.path, "rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    cut = max(head.rfind(b"\n"), head.rfind(b"\r"))
+    target = _staging_file(con, ".csv")
+    target.write_bytes(head[:cut + 1] if cut >= 0 else head)
+    if staged.temporary:
+        staged.path.unlink(missing_ok=True)
+    return _Staged(target, staged.file_format, staged.encoding, temporary=True, sampled=True)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -408,7 +438,8 @@ def _read_raw(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
     if staged.file_format == "csv":
         return _read_text(cur, staged, name, table)
     if staged.file_format == "excel":
-        frame = _read_excel(staged.path, name)
+        frame = _read_excel(staged.path, name, SAMPLE_ROWS if staged.sampled else None)
+        staged.sampled = staged.sampled and len(frame) >= SAMPLE_ROWS
         cur.register("raw_excel", frame)
         cur.execute("create or replace temp table raw_sheet as select * from raw_excel")
         cur.unregister("raw_excel")
@@ -421,27 +452,20 @@ def _read_raw(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
         headers = list(headers)
         while headers and not headers[-1]:  # the sheet's empty columns right of the header
             headers.pop()
-        cells = ", ".join(f"c{i}" for i in range(width))
-        cur.execute(f"create or replace temp view raw as select line_no, {len(headers)} as n_fields, "
-                    f"true as fits, {cells} from raw_sheet")
-        cur.execute("create or replace temp view numbered_lines as select line_no, nullif(array_to_string("
-                    f"list_filter(list_value({cells}), lambda c: trim(c) <> ''), ' | '), '') as line "
-                    "from raw_sheet")
-        cur.execute("create or replace temp table blank_lines as select 0::bigint as line_no limit 0")
+        db.run_script(cur, "import/raw_sheet", {"width": len(headers)},
+                      cells=", ".join(f"c{i}" for i in range(width)))
         return _Layout(headers, header_line, len(headers))
     rel = cur.read_parquet(str(staged.path))
+    if staged.sampled:
+        staged.sampled = rel.shape[0] > SAMPLE_ROWS
+        rel = rel.limit(SAMPLE_ROWS)
     header = list(rel.columns)
     text = duckdb.sqltype("VARCHAR")
     rel = rel.select(*[duckdb.ColumnExpression(c).cast(text).alias(f"c{i}")
                        for i, c in enumerate(header)])
     cur.register("raw_parquet", rel)
-    # Numbered like a spreadsheet's rows: the header is row 1, the first data row is row 2.
-    cur.execute(f"create or replace temp table raw as select row_number() over () + 1 as line_no, "
-                f"{len(header)} as n_fields, true as fits, * from raw_parquet")
+    db.run_script(cur, "import/raw_parquet", {"width": len(header)})
     cur.unregister("raw_parquet")
-    cur.execute("create or replace temp view numbered_lines as "
-                "select line_no, null::varchar as line from raw limit 0")
-    cur.execute("create or replace temp table blank_lines as select 0::bigint as line_no limit 0")
     return _Layout([str(h) for h in header], 1, len(header))
 
 
@@ -583,8 +607,9 @@ def _number_records(cur, name: str, width: int, spans: list[tuple[int, int]],
 _SERIAL_ONLY = "parallel scanner does not support null_padding in conjunction with quoted new lines"
 
 
-def _read_excel(path: Path, name: str) -> pd.DataFrame:
-    """The first non-empty sheet as text cells, numbered like the spreadsheet's rows."""
+def _read_excel(path: Path, name: str, nrows: int | None = None) -> pd.DataFrame:
+    """The first non-empty sheet as text cells, numbered like the spreadsheet's rows (its first
+    `nrows` rows when given)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -593,7 +618,7 @@ def _read_excel(path: Path, name: str) -> pd.DataFrame:
         raise ImportRefused(name, f"cannot read this Excel file ({exc}): open it in Excel and save "
                             "it again as .xlsx, or export CSV") from exc
     for sheet_name in book.sheet_names:
-        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False, nrows=nrows)
         if rows and any(str(c).strip() for row in rows[:HEADER_SEARCH_ROWS] for c in row):
             break
     else:
@@ -813,13 +838,44 @@ def describe(result: ImportResult) -> str:
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def save_upload(con, name: str, data: bytes) -> Path:
-    """Keep an uploaded export in the upload folder under a unique, safe name; return its path."""
+def save_upload(con, name: str, data) -> Path:
+    """Keep an uploaded export in the upload folder under a unique, safe name; return its path.
+
+    `data` is bytes or a binary file object (an upload), copied in chunks so that a large
+    upload is not held twice in memory. Uploads older than UPLOAD_MAX_AGE_SECONDS that were
+    never imported (an abandoned page) are removed first.
+    """
     folder = db.upload_dir(_db_file(con))
     folder.mkdir(parents=True, exist_ok=True)
+    prune_uploads(folder)
     safe = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    target = folder / f"{digest}_{safe}"
-    if not target.exists():
-        target.write_bytes(data)
+    partial = folder / f".partial-{uuid.uuid4().hex}"
+    digest = hashlib.sha256()
+    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    source.seek(0)
+    with open(partial, "wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    target = folder / f"{digest.hexdigest()[:12]}_{safe}"
+    os.replace(partial, target)
     return target
+
+
+def discard_upload(path: str | os.PathLike) -> None:
+    """Remove an upload once it is imported (or no longer wanted)."""
+    Path(path).unlink(missing_ok=True)
+
+
+def prune_uploads(folder: Path, max_age: float = UPLOAD_MAX_AGE_SECONDS) -> int:
+    """Remove uploads (and half-written ones) older than max_age seconds; return how many."""
+    removed = 0
+    cutoff = time.time() - max_age
+    for item in folder.iterdir() if folder.is_dir() else ():
+        try:
+            if item.is_file() and item.stat().st_mtime < cutoff:
+                item.unlink()
+                removed += 1
+        except OSError:  # another session removed it first
+            pass
+    return removed

@@ -423,7 +423,8 @@ def preview_summary(preview) -> str:
         preview.date_order or "", "no slashed dates")
     return (f"Table **{preview.table}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
             f"{'decimal comma' if preview.decimal_comma else 'decimal point'}  \n"
-            f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
+            + ("A sample of a large file, its first part: " if preview.sampled else "")
+            + f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
             f"updated, {preview.unchanged:,} unchanged, {preview.superseded:,} superseded, "
             f"**{preview.rejected:,} rejected**, {preview.skipped:,} skipped (report lines that "
             "are no records: titles, totals, footers).")
@@ -450,11 +451,13 @@ def accounting_sentence(result: dict) -> str:
 @st.cache_data(show_spinner="Reading the file…", max_entries=64)
 def _preview(path: str, version: int, name: str, table, date_order, decimal_comma):
     return importer.import_file(_connection(db_file()), path, display_name=name, dry_run=True,
-                                table=table, date_order=date_order, decimal_comma=decimal_comma)
+                                table=table, date_order=date_order, decimal_comma=decimal_comma,
+                                sample=True)
 
 
 def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):
-    """What importing an uploaded file would do (a rolled-back import), cached per file content."""
+    """What importing an uploaded file would do (a rolled-back import of its first part, so that
+    an upload of any size stays small in memory), cached per file content."""
     return _preview(str(path), data_version(), name, table, date_order, decimal_comma)
 
 

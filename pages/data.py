@@ -17,7 +17,8 @@ with upload_tab:
     files = st.file_uploader(
         "Export files (CSV or other delimited text, Excel, Parquet)",
         type=importer.ACCEPTED_EXTENSIONS,
-        accept_multiple_files=True, key="data_upload",
+        # a new key after an import empties the uploader (its files are imported and removed)
+        accept_multiple_files=True, key=f"data_upload_{st.session_state.get('data_round', 0)}",
         help="A file's table is found from its name (leads…, outcomes…, technicians…, payouts…, "
              "jobs…, attendance…) or its headers.")
     left, right = st.columns(2)
@@ -36,7 +37,7 @@ with upload_tab:
     con = ui.connection()
     planned = []
     for i, upload in enumerate(files or []):
-        path = importer.save_upload(con, upload.name, upload.getvalue())
+        path = importer.save_upload(con, upload.name, upload)
         with st.container(border=True):
             top_left, top_right = st.columns([3, 2])
             top_left.markdown(f"**{upload.name}**")
@@ -56,7 +57,11 @@ with upload_tab:
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
         results = [importer.import_file(con, path, display_name=name, table=table, **options)
                    for name, path, table in planned]
+        for _, path, _ in planned:  # imported: the kept copy is no longer needed
+            importer.discard_upload(path)
         st.session_state["data_results"] = [r.to_dict() for r in results]
+        st.session_state["data_round"] = st.session_state.get("data_round", 0) + 1
+        st.rerun()
 
     for result in st.session_state.get("data_results", []):
         if result["error"]:

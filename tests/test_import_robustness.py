@@ -322,7 +322,7 @@ def test_doubled_quotes_inside_quoted_values(con, tmp_path):
         values = cells(case, i)
         values[4] = f'"the ""big"" unit, row {i}"'
         rows.append(join(values))
-    result = run(con, tmp_path, case, [join(HEADER)] + rows)
+    assert run(con, tmp_path, case, [join(HEADER)] + rows).ok
     assert [r[4] for r in stored(con, case)] == [f'the "big" unit, row {i}' for i in range(ROWS)]
 
 
