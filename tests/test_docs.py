@@ -222,7 +222,8 @@ BAD_ROWS = {
                     "L4,won,2026-03-04,\nL5,won,2026-03-04,-5\nL6,open,,\n",
     "techs.csv": "Tech ID,Status\nT1,On leave\nT2,Active\n",
     # damaged rows, then a second table: each rejected for its real cause
-    "leads_damaged.csv": LEADS_HEADER + "L1,2026-03-04,7,10\nL2,2026-03-04,7,1,234.00\n"
+    "leads_damaged.csv": LEADS_HEADER + "L0,2026-03-04,7,10\n" * 6
+                         + "L1,2026-03-04,7,10\nL2,2026-03-04,7,1,234.00\n"
                          "L3,2026-03-04,7,1,234.00,9\nL4,2026-03-04,7\nL5;2026-03-04;7;10\n"
                          'L6,2026-03-04,7,"10\nL7,2026-03-04,7,10\n\nTech ID,Pay Date,Amount\n'
                          "7,2026-03-04,25\n",

@@ -264,6 +264,7 @@ SECOND_TABLES = {
 
 @pytest.mark.parametrize("name", list(SECOND_TABLES))
 def test_a_second_table_is_rejected_and_never_replaces_the_first(con, tmp_path, name):
+    """A second table (another header, or rows of another width after a blank line)."""
     case = f"ST{list(SECOND_TABLES).index(name)}"
     second = [line.format(case=case) for line in SECOND_TABLES[name]]
     lines = [join(HEADER)] + [join(cells(case, i)) for i in range(ROWS)] + second
@@ -391,9 +392,17 @@ def test_an_excel_report_with_title_rows_totals_and_a_footer(con, tmp_path):
 def test_an_excel_sheet_with_a_second_table(con, tmp_path):
     case = "XS"
     body = [cells(case, i) for i in range(ROWS)]
-    rows = [HEADER, *body, [], ["Tech ID", "Leads", "Value"], ["0100", "3", "300"]]
+    rows = [HEADER, *body, [], ["Technician", "Leads", "Est. Value"], ["Ann Lee", "3", "300"]]
     path = tmp_path / f"leads_{case}.xlsx"
     write_book(path, rows)
     result = importer.import_file(con, path, refresh=False)
     check(con, result, case, list(range(ROWS)),
           {9: "a second table starts at line 9", 10: "a second table starts at line 9"})
+
+
+def test_a_broken_record_after_a_blank_line_at_the_end_is_rejected_not_skipped(con, tmp_path):
+    case = "BE"
+    broken = cells(case, 5)
+    broken[1] = ""
+    lines = ([join(HEADER)] + [join(cells(case, i)) for i in range(5)] + ["", join(broken)])
+    check(con, run(con, tmp_path, case, lines), case, list(range(5)), {8: "required value"})

@@ -56,16 +56,17 @@ second_header as (
     where header_cells >= 2 and header_cells * 2 >= n_filled
 ),
 
--- Below the tail's blank line, a row of two or more values that is no total and no footer: a table.
+-- Below the tail's blank line, a row of two or more values in another number of columns than
+-- the header's, that is no total and no footer: a table of another shape.
 second_below as (
     select min(d.line_no) as line_no
     from described as d
     cross join tail as t
     where d.line_no > t.line_no
-    having count(*) filter (
-        where d.n_filled >= 2
-            and not regexp_matches(d.first_value, $total_words)
-            and not regexp_matches(d.first_value, $footer_words)) > 0
+        and not d.fits
+        and d.n_filled >= 2
+        and not regexp_matches(d.first_value, $total_words)
+        and not regexp_matches(d.first_value, $footer_words)
 ),
 
 second_start as (
@@ -78,7 +79,9 @@ select
     s.line_no as second_start,
     case
         when d.line_no >= s.line_no then 'second_table'
-        when d.line_no > t.line_no then 'footer'
+        -- below the tail, what is no record of the table's shape (a record that breaks a rule
+        -- keeps its reasons)
+        when d.line_no > t.line_no and (not d.fits or d.n_filled <= 1) then 'footer'
         when regexp_matches(d.first_value, $total_words) then 'total'
         when regexp_matches(d.first_value, $footer_words) then 'footer'
         when d.n_filled = 1
