@@ -183,9 +183,10 @@ def import_file(
     """
     path = Path(path)
     name = display_name or path.name
+    dry_run = dry_run or sample  # a sample is never imported
     result = ImportResult(file=name, dry_run=dry_run)
     try:
-        _import(con, path, name, result, table, date_order, decimal_comma, dry_run or sample, sample)
+        _import(con, path, name, result, table, date_order, decimal_comma, dry_run, sample)
     except ImportRefused as exc:
         result.error = exc.problem
     if refresh and result.ok and not dry_run:
@@ -598,9 +599,10 @@ def _number_records(cur, name: str, width: int, spans: list[tuple[int, int]],
     if records != lines - gaps:  # never seen: the records could not be put on their lines
         raise ImportRefused(name, f"{records} records were read from {lines} lines of which {gaps} "
                             "start no record: the file's quoting cannot be followed; export it again")
-    db.run_script(cur, "import/number_records", {"width": width},
-                  all_cells=", ".join(f"c{i}" for i in range(width + 2)),
-                  cells=", ".join(f"c{i}" for i in range(width)), extra=f"c{width}")
+    db.run_script(cur, "import/number_records" if gaps else "import/number_records_plain",
+                  {"width": width}, all_cells=", ".join(f"c{i}" for i in range(width + 2)),
+                  cells=", ".join(f"c{i}" for i in range(width)), last=f"c{width - 1}",
+                  extra=f"c{width}", beyond=f"c{width + 1}")
 
 
 # DuckDB's parallel scanner refuses null padding when a quoted value holds a line break.

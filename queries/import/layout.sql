@@ -110,10 +110,10 @@ union all
 select
     line_no,
     'above the header: a title or preamble line' as reason,
-from numbered_lines
-where line_no < $header_line
-    -- a line of delimiters and spaces only is blank
-    and trim(regexp_replace(coalesce(line, ''), '[,;\t|]', '', 'g')) <> '';
+-- the lines above the header are the first ones (the limit stops the scan there)
+from (select line_no, line from numbered_lines limit $header_line - 1)
+-- a line of delimiters and spaces only is blank
+where trim(regexp_replace(coalesce(line, ''), '[,;\t|]', '', 'g')) <> '';
 
 delete from parsed
 where line_no in (select line_no from skipped);

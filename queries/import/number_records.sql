@@ -1,9 +1,10 @@
 -- The records of the text file with the line each starts on; one row per record. The k-th
 -- record starts on line k plus the number of gap lines (lines that start no record) before it:
 -- for each gap, how many records come before it, and the record takes the gaps counted up to
--- the last gap that has fewer records before it than the record's own number. n_fields is the
--- number of values the record has (the header's width + 2 means more than that); a record fits
--- when it has one value per header column, or one more that is empty (a trailing delimiter).
+-- the last gap that has fewer records before it than the record's own number. A record fits
+-- when it has one value per header column (its last cell is there and the one beyond is not),
+-- or one more that is empty (a trailing delimiter); n_fields, its number of values, is counted
+-- for the others only (the header's width + 2 means more than that).
 create or replace temp table raw as
 with records as (
     select rowid + 1 as record_no, * from raw_csv
@@ -25,16 +26,22 @@ gaps as (
 numbered as (
     select
         r.record_no + coalesce(g.gaps_so_far, 0) as line_no,
-        list_count(list_value({all_cells})) as n_fields,
         r.*,
     from records as r
     asof left join gaps as g
         on r.record_no > g.records_before
+),
+
+shaped as (
+    select
+        *,
+        {last} is not null and ({extra} is null or ({extra} = '' and {beyond} is null)) as fits,
+    from numbered
 )
 
 select
     line_no,
-    n_fields,
-    n_fields = $width or (n_fields = $width + 1 and {extra} = '') as fits,
+    if(fits, $width, list_count(list_value({all_cells}))) as n_fields,
+    fits,
     {cells},
-from numbered;
+from shaped;
