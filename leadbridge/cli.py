@@ -1,5 +1,5 @@
 """The `leadbridge` command line: import exports, list rejects and data quality, report, meeting
-deck, make sample data."""
+deck, make sample data, check the access file, read the access log."""
 
 from __future__ import annotations
 
@@ -16,6 +16,72 @@ MAX_REJECTS_SHOWN = 20
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE",
                         help="database file (default: $LEADBRIDGE_DB or data/leadbridge.duckdb)")
+
+
+class CommandError(Exception):
+    """A command refused with an exit code and the reason (printed by main)."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _access_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--access", metavar="FILE",
+                        help="the access file (default: $LEADBRIDGE_ACCESS, else access.toml "
+                        "beside the database)")
+
+
+def access_options(parser: argparse.ArgumentParser) -> None:
+    """--as EMAIL and --access FILE: run a command as one person of the access file (ACCESS.md).
+    Every command that reads data for people (report, deck, simulate, audit) takes them; read
+    them with `person_from_args`."""
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL",
+                        help="run as this person of the access file: their branches only, and "
+                        "per-person money only if their role has it (default: the "
+                        "administrator, everything)")
+    _access_file_option(parser)
+
+
+def person_from_args(args, command: str):
+    """The access.Person that --as names, or None (the administrator) without --as.
+
+    CommandError (exit 2) with the reason for a refused access file, an email not in it, or a
+    --branch outside the person's scope (naming them)."""
+    from leadbridge import access
+
+    if not args.as_email:
+        if args.access:
+            raise CommandError(EXIT_USAGE, f"leadbridge {command}: --access is the file --as "
+                               "EMAIL is looked up in: give --as too")
+        return None
+    path = access.access_path(args.db, args.access)
+    try:
+        person = access.load(path).person(args.as_email)
+        person.check_branches(getattr(args, "branch", ()) or ())
+    except (access.AccessFileError, access.AccessDenied) as exc:
+        raise CommandError(EXIT_USAGE, f"leadbridge {command}: {exc}") from exc
+    return person
+
+
+def who(person) -> str:
+    """Who the access log names: the --as person's email, else the command line's OS user."""
+    if person is not None:
+        return person.email
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user} (command line)"
+
+
+def log(args, person, action: str, what: str, filters: dict | None = None) -> None:
+    """Write one event of this command to the access log in the database's folder."""
+    from leadbridge import access, db
+
+    access.log_event(db.data_dir(args.db), who(person), action, what, filters)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
                            default=None, help="amounts use a decimal comma (1.234,50)")
     separator.add_argument("--decimal-point", dest="decimal_comma", action="store_false",
                            help="amounts use a decimal point (1,234.50)")
+    imp.add_argument("--map", dest="map_columns", action="append", default=[], metavar="'HEADER=column'",
+                     help="read the file's column HEADER as a LeadBridge column, e.g. 'Worker ID=tech_id' "
+                     "(repeat for several; saved for files with the same headers)")
+    imp.add_argument("--status", dest="map_statuses", action="append", default=[], metavar="'WORD=state'",
+                     help="read a stage word as one of open, contacted, qualified, quoted, won, lost, "
+                     "e.g. 'Value Proposition=qualified' (repeatable; saved for the same headers)")
+    imp.add_argument("--lead-type", dest="map_lead_types", action="append", default=[],
+                     metavar="'WORD=type'", help="read a lead-type word as one of our lead types, e.g. "
+                     "'Upsell=upgrade' (repeatable; saved for the same headers)")
     imp.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
     imp.add_argument("--format", choices=["text", "json"], default="text",
@@ -50,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     rej.add_argument("--import", dest="import_id", type=int, metavar="ID",
                      help="only this import's rejects (see `leadbridge history`)")
     rej.add_argument("--out", required=True, metavar="FILE.csv")
+
+    maps = sub.add_parser("mappings", help="list or remove saved column and word mappings",
+                          description="Mappings saved by `leadbridge import --map/--status/--lead-type` "
+                          "or the Data page's mapping step, one per header list (its signature).")
+    _db_option(maps)
+    maps.add_argument("action", nargs="?", choices=["list", "remove"], default="list")
+    maps.add_argument("mapping_id", nargs="?", metavar="ID", help="the mapping to remove")
+    maps.add_argument("--format", choices=["text", "json"], default="text")
 
     his = sub.add_parser("history", help="list past imports with their counts")
     _db_option(his)
@@ -69,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--tech", action="append", default=[], metavar="ID",
                      help="only this tech id (repeat for several)")
     _db_option(rep)
+    access_options(rep)
     rep.add_argument("--format", choices=["json", "csv", "md"], default="json")
 
     deck = sub.add_parser("deck", help="write the monthly meeting's PowerPoint deck",
@@ -82,8 +166,28 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where to write the deck (default: leadbridge-meeting-<month>-"
                       "<branches>.pptx in the current folder)")
     _db_option(deck)
+    access_options(deck)
     deck.add_argument("--no-privacy", dest="privacy", action="store_false",
-                      help="include per-person money: rewards paid and revenue per tech")
+                      help="include per-person money: rewards paid and revenue per tech (never "
+                      "for a person of the access file without per-person money)")
+
+    acc = sub.add_parser("access", help="check the access file: who may see what",
+                         description="Read and validate the access file (ACCESS.md) and print "
+                         "each person's role, branches, pages, per-person money and imports. "
+                         "Exit 2 with the line and the reason when the file is refused.")
+    acc_sub = acc.add_subparsers(dest="access_command", required=True, metavar="ACTION")
+    check = acc_sub.add_parser("check", help="validate the access file and print who may see what")
+    _db_option(check)
+    _access_file_option(check)
+    check.add_argument("--format", choices=["table", "json"], default="table")
+
+    lg = sub.add_parser("log", help="print the access log (sign-ins, imports, downloads, decks)",
+                        description="The access log of the database's folder, newest first: who, "
+                        "when, what and with which filters.")
+    _db_option(lg)
+    lg.add_argument("--limit", type=int, metavar="N", help="only the newest N events")
+    lg.add_argument("--format", choices=["table", "json"], default="table",
+                    help="table for people; json: one JSON object per line")
 
     dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
                           description="Serve the Streamlit dashboard (what `make run` does).")
@@ -91,6 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--port", type=int, default=8501)
     dash.add_argument("--address", default=None, help="interface to listen on (default: all)")
     dash.add_argument("--headless", action="store_true", help="do not open a browser tab")
+
+    wat = sub.add_parser("watch", help="import export files as they land in a folder",
+                         description="Watch a drop folder: each export file is imported once it "
+                         "has stopped growing, then moved to DIR/imported/ or DIR/failed/ with a "
+                         "JSON summary beside it. Content imported before (same SHA-256) is not "
+                         "imported again. Imports wait their turn with any other import.")
+    wat.add_argument("folder", metavar="DIR")
+    _db_option(wat)
+    wat.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                     help="how long a file's size and time must not change (default 5)")
+    wat.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                     help="how often to look at the folder (default 2)")
+    wat.add_argument("--once", action="store_true",
+                     help="import what is there, then exit (for cron or a systemd timer)")
 
     sam = sub.add_parser("sample", help="write a synthetic company's exports")
     sam.add_argument("--out", required=True, metavar="DIR")
@@ -113,31 +231,60 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "deck": cmd_deck,
         "dashboard": cmd_dashboard,
+        "watch": cmd_watch,
+        "access": cmd_access,
+        "log": cmd_log,
+        "mappings": cmd_mappings,
     }[args.command]
     from leadbridge.db import DatabaseError
 
     try:
         return handler(args)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return exc.code
     except DatabaseError as exc:
         print(f"leadbridge: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
 
 def cmd_import(args) -> int:
-    from leadbridge import db, importer
+    from leadbridge import db, importer, mappings, store
 
+    try:
+        given = {"map_columns": mappings.parse_pairs(args.map_columns, "map"),
+                 "map_statuses": mappings.parse_pairs(args.map_statuses, "status"),
+                 "map_lead_types": mappings.parse_pairs(args.map_lead_types, "lead-type")}
+    except mappings.MappingError as exc:
+        print(f"leadbridge import: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     files = importer.expand_paths(args.paths)
     if not files:
         print("leadbridge import: no importable files (.csv, .txt, .tsv, .xlsx, .xls, .parquet) "
               f"in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_FAILED
-    con = db.connect(args.db)
+    what = ", ".join(f.name for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    # One import at a time: this waits its turn, then publishes for the dashboards when done.
+    with db.writer(args.db, what=what, who=f"leadbridge import ({store.default_who()})",
+                   on_wait=lambda message: print(f"leadbridge import: {message}…", file=sys.stderr,
+                                                 flush=True),
+                   publish=not args.dry_run) as con:
+        failed = _import_files(con, files, args, given)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _import_files(con, files, args, given: dict) -> bool:
+    from leadbridge import importer
+
     failed = False
+    imported = []
     for file in files:
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
                                       decimal_comma=args.decimal_comma, dry_run=args.dry_run,
-                                      refresh=False)
+                                      refresh=False, save_mapping=True, **given)
         failed |= not result.ok or (args.strict and result.rejected > 0)
+        if result.ok and not args.dry_run:
+            imported.append(result)
         if args.format == "json":
             print(json.dumps(result.summary()), flush=True)
             continue
@@ -167,14 +314,51 @@ def cmd_import(args) -> int:
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
     if not args.dry_run:
-        db.refresh_staging(con)  # once, after the last file
-    return EXIT_FAILED if failed else EXIT_OK
+        for result in imported:
+            log(args, None, "import", Path(result.file).name,
+                {"table": result.table, "read": result.read, "rejected": result.rejected})
+    return failed
+
+
+def cmd_mappings(args) -> int:
+    from leadbridge import db, mappings
+
+    folder = db.data_dir(args.db)
+    try:
+        if args.action == "remove":
+            if not args.mapping_id:
+                print("leadbridge mappings remove: give the ID of the mapping (see `leadbridge mappings`)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            gone = mappings.remove(folder, args.mapping_id)
+            print(f"removed mapping {gone.id} ({gone.table or 'any table'}: "
+                  f"{len(gone.headers)} headers)")
+            return EXIT_OK
+        saved = list(mappings.load_all(folder).values())
+    except mappings.MappingError as exc:
+        print(f"leadbridge mappings: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.format == "json":
+        print(json.dumps([m.to_dict() for m in saved], indent=2))
+        return EXIT_OK
+    if not saved:
+        print("No saved mappings. Save one with `leadbridge import FILE --map 'HEADER=column'` or "
+              "on the Data page.")
+    for m in saved:
+        print(f"{m.id}  {m.table or 'any table'}  saved {m.saved_at}  headers: {', '.join(m.headers)}")
+        for header, column in m.columns.items():
+            print(f"    column {header!r} -> {column}")
+        for word, state in m.statuses.items():
+            print(f"    status {word!r} -> {state}")
+        for word, lead_type in m.lead_types.items():
+            print(f"    lead type {word!r} -> {lead_type}")
+    return EXIT_OK
 
 
 def cmd_rejects(args) -> int:
     from leadbridge import db, importer
 
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     count = importer.write_rejects_csv(con, args.out, args.import_id)
     print(f"{count} rejected value(s) written to {args.out}")
     return EXIT_OK
@@ -183,7 +367,7 @@ def cmd_rejects(args) -> int:
 def cmd_history(args) -> int:
     from leadbridge import db, importer
 
-    frame = importer.import_history(db.connect(args.db))
+    frame = importer.import_history(db.reader(args.db))
     print(frame.drop(columns=["sha256"]).to_string(index=False) if len(frame) else "No imports yet.")
     return EXIT_OK
 
@@ -191,7 +375,7 @@ def cmd_history(args) -> int:
 def cmd_quality(args) -> int:
     from leadbridge import db, quality
 
-    print(quality.format_report(quality.quality_report(db.connect(args.db))))
+    print(quality.format_report(quality.quality_report(db.reader(args.db))))
     return EXIT_OK
 
 
@@ -210,10 +394,22 @@ def cmd_report(args) -> int:
     except ValueError as exc:
         print(f"leadbridge report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    data = report.build(db.connect(args.db), filters)
+    person = person_from_args(args, "report")
+    data = report.build(db.reader(args.db), filters, person)
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
+    log(args, person, "report", f"report {filters.from_month}..{filters.to_month} ({args.format})",
+        _logged_filters(filters, person))
     return EXIT_OK
+
+
+def _logged_filters(filters, person) -> dict:
+    """The filters an event names in the access log (empty lists left out)."""
+    found = {"from": filters.from_month, "to": filters.to_month, "branch": list(filters.branches),
+             "lead_type": list(filters.lead_types), "tech": list(filters.techs)}
+    if person is not None:
+        found["scope"] = "all" if person.scope is None else list(person.scope)
+    return {k: v for k, v in found.items() if v}
 
 
 def cmd_deck(args) -> int:
@@ -224,20 +420,67 @@ def cmd_deck(args) -> int:
     except ValueError as exc:
         print(f"leadbridge deck: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    con = db.connect(args.db)
-    known = set(metrics.run(con, "filter_choices").query("kind == 'branch'")["value"])
+    person = person_from_args(args, "deck")
+    con = db.reader(args.db)
+    scope = None if person is None else person.scope
+    known = set(metrics.run(con, "filter_choices", scope=scope).query("kind == 'branch'")["value"])
     unknown = sorted(set(args.branch) - known)
     if unknown:
         print(f"leadbridge deck: unknown branch(es) {', '.join(unknown)}; the data has "
               f"{', '.join(sorted(known)) or 'no branch yet'}", file=sys.stderr)
         return EXIT_USAGE
-    content = meeting.build(con, args.month, args.branch, privacy=args.privacy)
-    out = Path(args.out or deck.file_name(args.month, content.filters.branches))
+    if person is not None and not person.money and not args.privacy:
+        print(f"leadbridge deck: privacy stays on: {person.email} ({person.role}) sees no "
+              "per-person money", file=sys.stderr)
+    content = meeting.build(con, args.month, args.branch, privacy=args.privacy, person=person)
+    shown = content.filters.branches or content.filters.scope or ()
+    out = Path(args.out or deck.file_name(args.month, shown))
     data = deck.build(content)
     out.write_bytes(data)
     count = len(meeting.slides(content)) + 1
     print(f"{out}: {count} slides for {content.month_label} · {content.scope}"
-          f"{'' if args.privacy else ' (with per-person money)'}")
+          f"{'' if content.privacy else ' (with per-person money)'}")
+    event = {"month": args.month, "branch": list(args.branch), "privacy": content.privacy}
+    if scope is not None:
+        event["scope"] = list(scope)
+    log(args, person, "deck", out.name, {k: v for k, v in event.items() if v != []})
+    return EXIT_OK
+
+
+def cmd_access(args) -> int:
+    from leadbridge import access
+
+    path = access.access_path(args.db, args.access)
+    try:
+        people = access.load(path)
+    except access.AccessFileError as exc:
+        print(f"leadbridge access check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    rows = access.describe(people)
+    if args.format == "json":
+        print(json.dumps({"file": str(path), "people": rows}, indent=2))
+        return EXIT_OK
+    import pandas as pd
+
+    print(f"{path}: {len(rows)} {'person' if len(rows) == 1 else 'people'}")
+    frame = pd.DataFrame(rows)
+    print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_log(args) -> int:
+    from leadbridge import access, db
+
+    if args.limit is not None and args.limit < 1:
+        print("leadbridge log: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    frame = access.read_log(db.data_dir(args.db), args.limit)
+    if args.format == "json":
+        for row in frame.to_dict("records"):
+            row["filters"] = json.loads(row["filters"]) if row["filters"] else {}
+            print(json.dumps(row, ensure_ascii=False))
+        return EXIT_OK
+    print(frame.to_string(index=False) if len(frame) else "No events in the access log yet.")
     return EXIT_OK
 
 
@@ -249,12 +492,28 @@ def cmd_dashboard(args) -> int:
     if args.db:
         os.environ["LEADBRIDGE_DB"] = str(db.db_path(args.db))
     options = ["--server.port", str(args.port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *serve.hardened_options()]
     if args.address:
         options += ["--server.address", args.address]
     if args.headless:
         options += ["--server.headless", "true"]
     return serve.run(options)
+
+
+def cmd_watch(args) -> int:
+    from leadbridge import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"leadbridge watch: {folder} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    watcher = watch.Watcher(folder, args.db, settle=args.settle,
+                            log=lambda message: print(message, flush=True))
+    try:
+        watcher.run(interval=args.interval, once=args.once)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
 
 
 def cmd_sample(args) -> int:
