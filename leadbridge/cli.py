@@ -298,10 +298,19 @@ def _import_files(con, files, args, given: dict) -> bool:
             if frame is not None:
                 for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
                     value = "(empty)" if row.value is None or row.value != row.value else repr(row.value)
-                    print(f"  rejected row {row.row}: {row.column} = {value}: {row.reason}")
+                    if row.column is None or row.column != row.column:  # the row's shape, not a value
+                        print(f"  rejected row {row.row}: {row.reason}")
+                    else:
+                        print(f"  rejected row {row.row}: {row.column} = {value}: {row.reason}")
                 if len(frame) > MAX_REJECTS_SHOWN:
                     print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more: leadbridge rejects "
                           f"--import {result.import_id} --out rejects.csv")
+        if result.skipped and not args.dry_run:
+            frame = importer.list_skipped(con, result.import_id)
+            for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
+                print(f"  skipped row {row.row}: {row.reason}")
+            if len(frame) > MAX_REJECTS_SHOWN:
+                print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more skipped rows")
         if result.superseded and not args.dry_run:
             frame = importer.list_superseded(con, result.import_id)
             for row in frame.head(MAX_REJECTS_SHOWN).itertuples():

@@ -29,7 +29,7 @@ STAGED_TABLES = ("stg_leads", "stg_payouts", "stg_techs", "stg_jobs", "stg_span"
 STAGING_MACROS = ("sets",)
 
 # Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _SLOT_TOKENS = re.compile(r"[a-z_][a-z0-9_]*|::|[.,=]|\s+")
