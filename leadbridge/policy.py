@@ -418,3 +418,69 @@ def remove(key: str, db_file=None) -> None:
         index["in_force"], index["since"] = None, None
         _atomic_write(folder / "index.json", json.dumps(index, indent=2) + "\n")
     file.unlink()
+
+
+# ---- the page's table of rules ---------------------------------------------------------------
+
+EXAMPLE = """name = "Example program"
+
+[[rule]]
+name = "Lead submitted"
+event = "submitted"
+amount = 25.0
+
+[[rule]]
+name = "Lead won"
+event = "won"
+amount = 100.0
+percent = 1.0
+base = "revenue"
+"""
+
+
+def rule_rows(policy: Policy) -> list[dict]:
+    """The rules as rows of a table (one dict per rule, every column present)."""
+    return [{
+        "name": r.name, "event": r.event, "amount": float(r.amount), "percent": float(r.percent),
+        "base": r.base, "cap": None if r.cap is None else float(r.cap),
+        "min_revenue": float(r.min_revenue), "lead_types": list(r.lead_types or []),
+        "branches": list(r.branches or []), "from": r.start, "to": r.end,
+    } for r in policy.rules]
+
+
+def _blank(value) -> bool:
+    from leadbridge.values import missing
+
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    return missing(value) or (isinstance(value, str) and not value.strip())
+
+
+def from_rows(name: str, rows: list[dict], source: str = "the rules table") -> Policy:
+    """A Policy from table rows (as rule_rows gives them, edited): blank cells take the rule's
+    defaults, rows left wholly blank are skipped; PolicyError names the rule and the key."""
+    rules = []
+    for row in rows:
+        cleaned = {}
+        for key, value in row.items():
+            if _blank(value):
+                continue
+            if hasattr(value, "date") and callable(value.date):
+                value = value.date()
+            if isinstance(value, date):
+                value = value.isoformat()
+            if hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, tuple):
+                value = list(value)
+            cleaned[key] = value
+        if not cleaned:
+            continue
+        if cleaned.get("event") == "submitted":  # a table has every column: drop the won-only ones
+            for key in ("percent", "min_revenue"):
+                if cleaned.get(key) == 0:
+                    cleaned.pop(key)
+            if cleaned.get("base") == "revenue":
+                cleaned.pop("base")
+        rules.append(cleaned)
+    return from_dict({"name": name, "rule": rules}, source)
