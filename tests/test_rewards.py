@@ -491,3 +491,30 @@ def test_the_sample_audit_finds_the_planted_mistakes(sample_con):
     moved = fix[fix["lead_id"] == "L-100407"]
     assert moved["action"].tolist() == ["recover", "pay"] and moved["amount"].tolist() == [-25.0, 25.0]
     assert out["totals"]["unmatched_payouts"] == 1  # L-10181
+
+
+# ---- the page's charts -------------------------------------------------------------------------
+
+
+def test_reward_charts_have_units_empty_states_and_show_names_as_text():
+    import pandas as pd
+
+    from leadbridge import charts_rewards
+
+    monthly = pd.DataFrame({"month": ["2026-01", "2026-02"], "simulated_cost": [975.0, 130.0],
+                            "actual_cost": [25.0, 925.0]})
+    fig = charts_rewards.simulated_vs_actual(monthly, "No rewards")
+    assert "($)" in fig.layout.title.text
+    assert [t.name for t in fig.data] == ["Actual (paid)", "Simulated policy"]
+    assert list(fig.data[1].y) == [975.0, 130.0]
+    empty = charts_rewards.simulated_vs_actual(monthly.iloc[0:0], "No rewards in Jan 2026")
+    assert empty.layout.annotations[0].text == "No rewards in Jan 2026"
+    by_tech = pd.DataFrame({"tech_id": ["T1", "T2", "T3"], "tech_name": ["<b>Ann</b>", "Bob", "Cy"],
+                            "simulated_cost": [250.0, 155.0, 700.0],
+                            "actual_cost": [225.0, 25.0, 700.0], "difference": [25.0, 130.0, 0.0]})
+    fig = charts_rewards.tech_difference(by_tech, "No differences")
+    assert "($ per tech)" in fig.layout.title.text
+    assert list(fig.data[0].y) == ["Bob", "‹b›Ann‹/b›"]  # more first; Cy (no change) left out
+    assert list(fig.data[0].x) == [130.0, 25.0]
+    none = charts_rewards.tech_difference(by_tech.assign(difference=0.0), "No differences")
+    assert none.layout.annotations[0].text == "No differences"
