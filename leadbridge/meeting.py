@@ -183,8 +183,12 @@ class Meeting:
 
     @property
     def scope(self) -> str:
-        """'Boston, Hartford' or 'All branches'."""
-        return ", ".join(self.filters.branches) or "All branches"
+        """'Boston, Hartford' (the branch filter, else the person's branches) or 'All branches'."""
+        if self.filters.branches:
+            return ", ".join(self.filters.branches)
+        if self.filters.scope is not None:
+            return ", ".join(self.filters.scope) or "No branch"
+        return "All branches"
 
     @property
     def won_measure(self) -> str:
@@ -266,12 +270,18 @@ def slide_rows(con, m: Meeting, slide: Slide) -> pd.DataFrame:
     return part_rows(con, m, slide.key, slide.part, slide.rows_per_slide)
 
 
-def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True) -> Meeting:
-    """The meeting's content for a YYYY-MM month and optional branches.
+def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True,
+          person=None) -> Meeting:
+    """The meeting's content for a YYYY-MM month and optional branches, as `person` (an
+    access.Person; None: everything) may see it: their branches only, and privacy always on for a
+    person without per-person money. A branch outside their scope raises AccessDenied.
 
     `lists=False` leaves the two lead lists unfetched (their sizes are counted): what the page
     needs to show one slide; `list_rows` and `slide_rows` fetch them a part at a time."""
     filters = Filters.months(month, month, sorted(branches))
+    if person is not None:
+        filters = filters.for_person(person)
+        privacy = privacy or not person.money
     previous = filters.previous()
     last_year = filters.shifted_years(-1)
     year = replace(filters, start=filters.start.replace(month=1))

@@ -82,7 +82,9 @@ def clean(key: str, value):
 
 
 def records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict]:
-    return [{k: clean(k, row[k]) for k in keys} for row in frame.to_dict("records")]
+    """Rows as JSON-safe dicts in the order of keys; a key the frame lacks is left out (per-person
+    money for a person without the money right: metrics.PER_PERSON_MONEY)."""
+    return [{k: clean(k, row[k]) for k in keys if k in row} for row in frame.to_dict("records")]
 
 
 def audit_as_of(con, filters: Filters) -> date:
@@ -167,6 +169,9 @@ def corrections(con, policy: Policy, filters: Filters,
                 grace_days: int = DEFAULT_GRACE_DAYS) -> pd.DataFrame:
     """What payroll must do, one row per tech and lead: pay (amount > 0) or recover (amount < 0),
     and why. A payout to the wrong tech is recovered from that tech and paid to the lead's tech."""
+    if not getattr(filters, "money", True):
+        raise PermissionError("the correction list is per-person money, which this person's "
+                              "role does not see")
     extra = _audit_params(con, policy, filters, grace_days)
     frame = metrics.run(con, "reward_audit_corrections", filters, **extra)
     rows = []

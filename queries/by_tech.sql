@@ -7,19 +7,19 @@ with cohort as (
         count(*) filter (where status = 'won') as leads_won,
         count(*) filter (where status = 'lost') as leads_lost,
         count(*) filter (where status not in ('won', 'lost')) as leads_open,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
 deals as (
     select tech_id, count(*) as deals_won, sum(revenue) as revenue_attributed,
-    from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
 paid as (
     select tech_id, sum(amount) as reward_cost,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
@@ -35,7 +35,9 @@ final as (
     select
         present.tech_id,
         t.tech_name,
-        t.roster_branch as branch,
+        -- The tech's roster branch; blank for a person who may not see that branch (the
+        -- tech's rows count only the leads, deals and payouts of the person's branches).
+        case when lb_in_scope($scope, t.roster_branch) then t.roster_branch end as branch,
         coalesce(c.leads_submitted, 0) as leads_submitted,
         coalesce(c.leads_won, 0) as leads_won,
         coalesce(c.leads_lost, 0) as leads_lost,

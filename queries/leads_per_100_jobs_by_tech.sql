@@ -8,12 +8,13 @@ with jobs_run as (
     where completed_at between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($techs, tech_id)
+        and lb_in_scope($scope, branch)
     group by tech_id
 ),
 
 leads as (
     select tech_id, count(*) as leads_submitted,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
@@ -21,7 +22,9 @@ final as (
     select
         j.tech_id,
         t.tech_name,
-        t.roster_branch as branch,
+        -- The tech's roster branch; blank for a person who may not see that branch (the
+        -- tech's rows count only the leads, deals and payouts of the person's branches).
+        case when lb_in_scope($scope, t.roster_branch) then t.roster_branch end as branch,
         j.jobs,
         coalesce(l.leads_submitted, 0) as leads_submitted,
         100.0 * coalesce(l.leads_submitted, 0) / j.jobs as leads_per_100_jobs,

@@ -2,7 +2,7 @@
 -- leads paid (partly) to another tech, with the other techs and what they were paid; one row per lead.
 with audit as (
     select *
-    from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $as_of, $grace_days)
+    from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $scope, $as_of, $grace_days)
     where lb_in_scope($scope, branch)
         and (audit in ('unpaid', 'underpaid', 'overpaid') or paid_to_other_tech)
 ),

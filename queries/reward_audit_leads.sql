@@ -12,7 +12,7 @@ select
     audit,
     duplicate_payment,
     paid_to_other_tech,
-from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $as_of, $grace_days)
+from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $scope, $as_of, $grace_days)
 where lb_in_scope($scope, branch)
     and audit <> 'ok'
     and (len(cast($audit_status as varchar[])) = 0

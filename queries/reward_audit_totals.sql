@@ -2,13 +2,13 @@
 -- too much, leads per verdict) and the period's payouts no lead explains; one row.
 with audit as (
     select *
-    from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $as_of, $grace_days)
+    from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $scope, $as_of, $grace_days)
     where lb_in_scope($scope, branch)
 ),
 
 unmatched as (
     select count(*) as unmatched_payouts, coalesce(sum(amount), 0) as unmatched_amount,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     where not lead_known
         and lb_in_scope($scope, branch)
 )

@@ -2,7 +2,7 @@
 -- tech with a rewarded event or a payout in the period.
 with simulated as (
     select tech_id, sum(earned) as cost,
-    from lb_reward_earnings($rules)
+    from lb_reward_earnings($rules, $scope)
     where event_date between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($lead_types, lead_type)
@@ -13,7 +13,7 @@ with simulated as (
 
 paid as (
     select tech_id, sum(amount) as cost,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     where lb_in_scope($scope, branch)
     group by tech_id
 )

@@ -8,7 +8,7 @@ with months as (
 
 simulated as (
     select cast(date_trunc('month', event_date) as date) as month_start, sum(earned) as cost,
-    from lb_reward_earnings($rules)
+    from lb_reward_earnings($rules, $scope)
     where event_date between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($lead_types, lead_type)
@@ -19,7 +19,7 @@ simulated as (
 
 paid as (
     select cast(date_trunc('month', paid_on) as date) as month_start, sum(amount) as cost,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     where lb_in_scope($scope, branch)
     group by all
 )

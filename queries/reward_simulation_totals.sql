@@ -2,7 +2,7 @@
 -- leads passing the filters) against the rewards actually paid, with the deals won; one row.
 with simulated as (
     select earned, lead_id, missing_margin,
-    from lb_reward_earnings($rules)
+    from lb_reward_earnings($rules, $scope)
     where event_date between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($lead_types, lead_type)
@@ -15,13 +15,13 @@ deals as (
         count(*) as deals_won,
         coalesce(sum(revenue), 0) as revenue_attributed,
         sum(gross_margin) as gross_margin_attributed,
-    from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     where lb_in_scope($scope, branch)
 ),
 
 paid as (
     select coalesce(sum(amount), 0) as actual_cost,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     where lb_in_scope($scope, branch)
 ),
 

@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from leadbridge import cli, db, metrics, report
+from leadbridge import cli, db, metrics, policy, report, rewards
+from leadbridge import sample as sample_company
 from tests.metrics_fixtures import METRICS_DOC, ROOT, import_sample, period
 
 GLOSSARY = ROOT / "docs" / "metrics.md"
@@ -43,16 +44,17 @@ QUERIES = {
                                 ["dimension_value"], ("branch", "lead_type", "sales_rep",
                                                       "tech_id")),
     "data_range": (["first_date", "last_date", "leads"], "one"),
-    "dq_dates_before_submission": (["lead_id", "tech_id", "submitted_at", "contacted_at",
-                                    "closed_at", "problem"], ["lead_id"]),
+    "dq_dates_before_submission": (["lead_id", "tech_id", "branch", "submitted_at",
+                                    "contacted_at", "closed_at", "problem"], ["lead_id"]),
     "dq_orphan_outcomes": (["lead_id", "status", "closed_at", "revenue", "sales_rep", "file"],
                            ["lead_id"]),
     "dq_payouts_unknown_leads": (["payout_id", "tech_id", "lead_id", "paid_on", "amount",
-                                  "reason"], ["payout_id"]),
+                                  "reason", "branch"], ["payout_id"]),
     "dq_payouts_unknown_techs": (["tech_id", "payouts", "amount"], ["tech_id"]),
     "dq_possible_duplicates": (["lead_id", "possible_duplicate_of", "customer", "lead_type",
                                 "submitted_at", "other_submitted_at", "days_apart", "tech_id",
-                                "other_tech_id"], ["lead_id", "possible_duplicate_of"]),
+                                "other_tech_id", "branch", "other_branch"],
+                               ["lead_id", "possible_duplicate_of"]),
     "dq_unknown_techs": (["tech_id", "tech_name", "leads", "first_lead", "last_lead"],
                          ["tech_id"]),
     "dq_unrecognized_lead_types": (["lead_type_as_written", "leads"], ["lead_type_as_written"]),
@@ -96,6 +98,17 @@ QUERIES = {
                    ["import_id", "row"]),
     "reward_cost_by_month_reason": (["month", "reason", "payouts", "amount", "clawbacks",
                                      "clawback_amount"], ["month", "reason"]),
+    "reward_audit_by_tech": (list(rewards.AUDIT_BY_TECH_KEYS), ["tech_id"]),
+    "reward_audit_corrections": (["lead_id", "tech_id", "tech_name", "audit", "earned", "due",
+                                  "paid", "paid_other", "duplicate_payment", "paid_to_other_tech",
+                                  "other_tech_id", "other_tech_name", "other_amount"],
+                                 ["lead_id", "other_tech_id"]),
+    "reward_audit_leads": (list(rewards.AUDIT_LEAD_KEYS), ["lead_id"]),
+    "reward_audit_totals": (list(rewards.AUDIT_TOTAL_KEYS), "one"),
+    "reward_simulation_by_rule": (list(rewards.BY_RULE_KEYS), None),
+    "reward_simulation_by_tech": (list(rewards.SIM_BY_TECH_KEYS), ["tech_id"]),
+    "reward_simulation_monthly": (list(rewards.SIM_MONTHLY_KEYS), ["month"]),
+    "reward_simulation_totals": (list(rewards.SIMULATION_TOTAL_KEYS), "one"),
     "time_to_close": (["bucket_order", "bucket", "deals_won"], ["bucket_order"]),
     "totals": (list(report.TOTAL_KEYS), "one"),
 }
@@ -136,6 +149,12 @@ def runs(name: str) -> list[dict]:
     extra = {"import_id": None} if "$import_id" in sql else {}
     if "$top" in sql:
         extra["top"] = 8
+    if "$rules" in sql:  # the sample company's reward policy
+        extra["rules"] = policy.parse(sample_company.REWARD_POLICY_TEXT).params()
+    if "$grace_days" in sql:
+        extra["grace_days"] = 45
+    if "$audit_status" in sql:
+        extra["audit_status"] = []
     if "$limit" in sql:  # every row
         extra.update(limit=None, offset=0)
     if "$dimension" in sql:

@@ -1,7 +1,8 @@
 -- Reward earnings (REWARD_POLICY.md): what each lead earned under a policy, its rules given as a
 -- list of structs (leadbridge/policy.py, Policy.params); one row per lead and rule that pays it.
 -- Money stays DECIMAL so that rounding to cents is halves away from zero, as the policy says.
-create or replace macro lb_reward_earnings(rules) as table
+-- Only leads of the access scope's branches (see lb_in_scope; NULL for every branch).
+create or replace macro lb_reward_earnings(rules, scope) as table
 with rule_rows as (
     select
         r.rule_index,
@@ -35,6 +36,7 @@ events as (
         end as event_date,
     from stg_leads as l
     cross join rule_rows as r
+    where lb_in_scope(scope, l.branch)
 )
 
 select
@@ -57,14 +59,14 @@ where event_date between date_from and date_to
     and (len(branches) = 0 or list_contains(branches, branch))
     and (event <> 'won' or coalesce(revenue, 0) >= min_revenue);
 
--- The audit of the leads submitted in the period (the cohort, filters applied): what each earned
+-- The audit of the leads submitted in the period (the cohort, filters and scope applied): what each earned
 -- under the policy by the as-of date, the part due (events at least grace_days before it), what
 -- payroll paid for it whatever the tech, and the verdict; one row per cohort lead.
 create or replace macro lb_reward_audit(rules, period_start, period_end, branches, lead_types,
-                                        techs, as_of, grace_days) as table
+                                        techs, scope, as_of, grace_days) as table
 with cohort as (
     select lead_id, tech_id, tech_name, branch, lead_type, submitted_at, status,
-    from lb_cohort(period_start, period_end, branches, lead_types, techs)
+    from lb_cohort(period_start, period_end, branches, lead_types, techs, scope)
 ),
 
 earned as (
@@ -72,7 +74,7 @@ earned as (
         e.lead_id,
         sum(e.earned) as earned,
         coalesce(sum(e.earned) filter (where e.event_date <= as_of - grace_days), 0) as due,
-    from lb_reward_earnings(rules) as e
+    from lb_reward_earnings(rules, scope) as e
     where e.submitted_at between period_start and period_end
         and e.event_date <= as_of
     group by e.lead_id
