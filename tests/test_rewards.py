@@ -518,3 +518,26 @@ def test_reward_charts_have_units_empty_states_and_show_names_as_text():
     assert list(fig.data[0].x) == [130.0, 25.0]
     none = charts_rewards.tech_difference(by_tech.assign(difference=0.0), "No differences")
     assert none.layout.annotations[0].text == "No differences"
+
+
+def test_cli_as_a_person_of_the_access_file(audit_con, tmp_path, capsys):
+    db_file = str(tmp_path / "data" / "lb.duckdb")
+    audit_con.close()
+    file = tmp_path / "p.toml"
+    file.write_text(BASE_POLICY)
+    (tmp_path / "data" / "access.toml").write_text(
+        '[[person]]\nemail = "sam@example.com"\nrole = "manager"\nbranches = ["Hartford"]\n\n'
+        '[[person]]\nemail = "vic@example.com"\nrole = "viewer"\nbranches = ["Hartford"]\n')
+    common = ["--policy", str(file), "--from", "2026-01", "--to", "2026-02", "--db", db_file]
+    assert cli.main(["audit", *common, "--as", "sam@example.com"]) == 0
+    manager = json.loads(capsys.readouterr().out)
+    assert manager["totals"]["leads"] == 3 and [r["tech_id"] for r in manager["by_tech"]] == ["T2"]
+    assert cli.main(["simulate", *common, "--as", "vic@example.com"]) == 0
+    viewer = json.loads(capsys.readouterr().out)
+    assert viewer["by_tech"] == [{"tech_id": "T2", "tech_name": "Bob"}]  # no per-person money
+    # Hartford in Jan-Feb: C 25 + 25, F 25, L 25 + 110 (its clawback is in March), L-404 25
+    assert viewer["totals"]["actual_cost"] == 235.0
+    assert cli.main(["audit", *common, "--as", "vic@example.com", "--out",
+                     str(tmp_path / "fix.csv")]) == 2
+    assert "per-person money" in capsys.readouterr().err
+    assert cli.main(["simulate", *common, "--as", "nobody@example.com"]) == 2
