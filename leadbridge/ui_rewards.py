@@ -56,7 +56,7 @@ def policy_in_force() -> tuple[str, policy.Policy, date] | None:
     try:
         return policy.in_force(ui.db_file())
     except (policy.PolicyError, OSError, ValueError) as exc:
-        st.error(f"The policy in force cannot be read: {exc}")
+        st.error(_plain(f"The policy in force cannot be read: {exc}"))
         return None
 
 
@@ -76,7 +76,7 @@ def no_policy_panel() -> None:
                              replace=True)
             policy.use(key, since, ui.db_file())
         except (policy.PolicyError, UnicodeDecodeError) as exc:
-            st.error(str(exc))
+            st.error(_plain(str(exc)))
             return
         st.rerun()
 
@@ -84,12 +84,12 @@ def no_policy_panel() -> None:
 def policy_caption(current) -> None:
     key, chosen, since = current
     st.markdown(f"**Policy in force since {since:%b %-d, %Y}:** {_plain(chosen.name)}")
-    st.caption(policy.explain(chosen))
+    st.caption(_plain(policy.explain(chosen)))
 
 
 def _plain(text: str) -> str:
     """Text from a file, shown in markdown as text (no markup)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in str(text))
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
 
 
 # --- cached engine calls --------------------------------------------------------------------
@@ -221,11 +221,11 @@ def what_if_tab(filters: Filters, current) -> None:
             policy.parse(uploaded, upload.name)
             start_text = uploaded
         except policy.PolicyError as exc:
-            st.error(str(exc))
+            st.error(_plain(str(exc)))
     start = policy.parse(start_text)
     st.caption("Change the rules below (add or remove rows); the figures follow. Started from "
                + ("the policy in force." if current is not None and start_text ==
-                  _in_force_text(current) else f"{start.name}."))
+                  _in_force_text(current) else _plain(f"{start.name}.")))
     branches = sorted(ui.query("filter_choices").query("kind == 'branch'")["value"].tolist())
     version = str(abs(hash(start_text)) % 10**8)
     left, right = st.columns([3, 1])
@@ -234,7 +234,7 @@ def what_if_tab(filters: Filters, current) -> None:
     try:
         draft = policy.from_rows(f"{start.name} (what if)", edited.to_dict("records"))
     except policy.PolicyError as exc:
-        st.error(f"These rules cannot be simulated: {exc}")
+        st.error(_plain(f"These rules cannot be simulated: {exc}"))
         return
     with right:
         st.markdown("**In plain words**")
@@ -281,7 +281,7 @@ def what_if_tab(filters: Filters, current) -> None:
             st.success(f"Kept as {key}. Put it in force with `leadbridge policies use {key} "
                        "--from YYYY-MM-DD`.")
         except policy.PolicyError as exc:
-            st.error(str(exc))
+            st.error(_plain(str(exc)))
     cols[2].download_button("Download as TOML", policy.to_toml(kept),
                             f"{policy.slug(kept.name)}.toml", "application/toml",
                             key="rw_toml", icon=":material/download:")

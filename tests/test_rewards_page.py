@@ -46,8 +46,8 @@ def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
     assert tile(at, "Paid") == ui.fmt("money", t["paid"])
     assert tile(at, f"Unpaid ({t['leads_unpaid']:,} leads)") == ui.fmt("money", t["unpaid_amount"])
     assert tile(at, "Unmatched payouts") == str(t["unmatched_payouts"])
-    assert any("$25 for every lead; when won, $100 plus 1 % of the sale" in c.value
-               for c in at.caption)
+    assert any("25 for every lead; when won, \\$100 plus 1 % of the sale" in c.value
+               for c in at.caption)  # as text: $ escaped, not LaTeX
     frames = [d.value for d in at.dataframe]
     per_tech = next(f for f in frames if "underpaid_amount" in f.columns)
     assert per_tech["tech_id"].tolist() == [r["tech_id"] for r in expected["by_tech"]]
