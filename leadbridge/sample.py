@@ -946,19 +946,17 @@ def reward_mistakes(sales: dict, cal: dict) -> dict[str, int]:
              & (number >= MISTAKES_FROM))
     paid_win = clean & (sales["win_paid"] <= settled)
     paid_lead = clean & (sales["submit_paid"] <= settled) & (sales["win_paid"] == FAR)
-    first_win = np.flatnonzero(paid_win)
-    first_lead = np.flatnonzero(paid_lead)
-    return {
-        "unpaid": int(number[first_lead[0]]),
-        "paid_twice": int(number[first_win[0]]),
-        "underpaid": int(number[first_win[1]]),
-        "paid_to_other_tech": int(number[first_lead[1]]),
-    }
+    wins = number[paid_win][:2].tolist()
+    leads = number[paid_lead][:2].tolist()
+    found = {"unpaid": leads[:1], "paid_twice": wins[:1], "underpaid": wins[1:2],
+             "paid_to_other_tech": leads[1:2]}
+    return {kind: int(n[0]) for kind, n in found.items() if n}  # a small run may lack some
 
 
 def _payroll_mistakes(roster: dict, sales: dict, cal: dict, paid, amount, reason, lead, tech):
     """The payout rows with the planted mistakes made (see reward_mistakes)."""
-    planted = reward_mistakes(sales, cal)
+    planted = {"unpaid": 0, "paid_twice": 0, "underpaid": 0, "paid_to_other_tech": 0}
+    planted |= reward_mistakes(sales, cal)  # lead number 0 matches no lead
     submit, win = reason == 0, reason == 1
     keep = ~((lead == planted["unpaid"]) & submit)
     twice = np.flatnonzero((lead == planted["paid_twice"]) & win)
