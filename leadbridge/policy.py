@@ -56,15 +56,17 @@ class Policy:
 
     def params(self) -> list[dict]:
         """The rules as the SQL engine binds them ($rules): a list of structs in file order,
-        money and percents as exact decimal text, open ends as far-off days."""
+        money and percents as exact whole numbers, open ends as far-off days."""
         return [{
             "rule_index": i,
             "rule_name": r.name,
             "event": r.event,
-            "amount": str(r.amount),
-            "rate": str(r.percent / 100),
+            # Whole numbers, so that the engine works in 64-bit integers: amounts and caps in
+            # 1/10,000 of a dollar, percents in millionths (MONEY_PLACES, PERCENT_PLACES).
+            "amount_e4": int(r.amount.scaleb(MONEY_PLACES)),
+            "percent_e6": int(r.percent.scaleb(PERCENT_PLACES)),
             "base": r.base,
-            "cap": None if r.cap is None else str(r.cap),
+            "cap_e4": None if r.cap is None else int(r.cap.scaleb(MONEY_PLACES)),
             "min_revenue": str(r.min_revenue),
             "lead_types": list(r.lead_types or []),
             "branches": list(r.branches or []),

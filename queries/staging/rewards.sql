@@ -1,17 +1,20 @@
 -- Reward earnings (REWARD_POLICY.md): what each lead earned under a policy, its rules given as a
 -- list of structs (leadbridge/policy.py, Policy.params); one row per lead and rule that pays it.
--- Money stays DECIMAL so that rounding to cents is halves away from zero, as the policy says.
 -- Only leads of the access scope's branches (see lb_in_scope; NULL for every branch).
+-- The amount is worked out exactly in 64-bit integers of 1e-10 dollars (amounts and caps come in
+-- 1e-4 dollars, percents in millionths, the base in cents), then rounded to cents with halves away
+-- from zero (amounts are never negative), as the policy says: no DOUBLE rounding, and no 128-bit
+-- DECIMAL arithmetic, which is several times slower on a million leads.
 create or replace macro lb_reward_earnings(rules, scope) as table
 with rule_rows as (
     select
         r.rule_index,
         r.rule_name,
         r.event,
-        cast(r.amount as decimal(18, 4)) as amount,
-        cast(r.rate as decimal(38, 8)) as rate,
+        cast(r.amount_e4 as bigint) * 1000000 as amount_u,
+        cast(r.percent_e6 as bigint) as percent_e6,
         r.base,
-        cast(r.cap as decimal(18, 4)) as cap,
+        cast(r.cap_e4 as bigint) * 1000000 as cap_u,
         cast(r.min_revenue as decimal(18, 4)) as min_revenue,
         cast(r.lead_types as varchar[]) as lead_types,
         cast(r.branches as varchar[]) as branches,
@@ -37,6 +40,19 @@ events as (
     from stg_leads as l
     cross join rule_rows as r
     where lb_in_scope(scope, l.branch)
+),
+
+amounts as (
+    select
+        *,
+        amount_u + percent_e6 * coalesce(
+            cast(round((case base when 'margin' then gross_margin else revenue end) * 100) as bigint),
+            0) as raw_u,
+    from events
+    where event_date between date_from and date_to
+        and (len(lead_types) = 0 or list_contains(lead_types, lead_type))
+        and (len(branches) = 0 or list_contains(branches, branch))
+        and (event <> 'won' or coalesce(revenue, 0) >= min_revenue)
 )
 
 select
@@ -48,16 +64,10 @@ select
     rule_index,
     rule_name,
     event_date,
-    base = 'margin' and rate > 0 and gross_margin is null as missing_margin,
-    round(least(
-        amount + rate * coalesce(case base when 'margin' then gross_margin else revenue end, 0),
-        coalesce(cap, amount + rate * coalesce(case base when 'margin' then gross_margin else revenue end, 0))
-    ), 2) as earned,
-from events
-where event_date between date_from and date_to
-    and (len(lead_types) = 0 or list_contains(lead_types, lead_type))
-    and (len(branches) = 0 or list_contains(branches, branch))
-    and (event <> 'won' or coalesce(revenue, 0) >= min_revenue);
+    base = 'margin' and percent_e6 > 0 and gross_margin is null as missing_margin,
+    cast((least(raw_u, coalesce(cap_u, raw_u)) + 50000000) // 100000000 as decimal(18, 0))
+        * 0.01 as earned,
+from amounts;
 
 -- The audit of the leads submitted in the period (the cohort, filters and scope applied): what each earned
 -- under the policy by the as-of date, the part due (events at least grace_days before it), what
