@@ -28,6 +28,8 @@ REWARD_AUDIT, REWARD_AUDIT_LEADS, REWARD_SIMULATION = (
     "rewards.audit", "rewards.audit_leads", "rewards.simulate")
 REWARD_CALLS = (REWARD_AUDIT, REWARD_AUDIT_LEADS, REWARD_SIMULATION)
 REWARD_STATUSES = ("unpaid", "underpaid", "overpaid")
+# A long list's page: leadbridge.ui_table.PAGE_ROWS rows (not imported: it brings Streamlit in).
+PAGE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ PAGES: dict[str, tuple[Call, ...]] = {
         _call("by_tech"),
         _call("leads_per_100_jobs_by_tech"),
         _call("monthly", FIRST_TECH),
-        _call("lead_list", FIRST_TECH),
+        _call("lead_list_count", FIRST_TECH),
+        _call("lead_list", FIRST_TECH, limit=PAGE_ROWS, offset=0),
     ),
     "conversion": (
         _call("funnel"),
@@ -97,7 +100,8 @@ PAGES: dict[str, tuple[Call, ...]] = {
     ),
     "follow_up": (
         _call("as_of"),
-        _call("leads_awaiting_contact"),
+        _call("leads_awaiting_contact_count"),
+        _call("leads_awaiting_contact", limit=PAGE_ROWS, offset=0),
         _call("totals"),
         _call("totals", PREVIOUS),
         _call("contact_speed_by_dimension", dimension="sales_rep"),
@@ -106,8 +110,10 @@ PAGES: dict[str, tuple[Call, ...]] = {
     ),
     "data": (
         _call("import_history", NONE),
-        _call("rejects", NONE, import_id=None),
-        _call("superseded", NONE, import_id=None),
+        _call("rejects_count", NONE, import_id=None),
+        _call("rejects", NONE, import_id=None, limit=PAGE_ROWS, offset=0),
+        _call("superseded_count", NONE, import_id=None),
+        _call("superseded", NONE, import_id=None, limit=PAGE_ROWS, offset=0),
         _call("dq_orphan_outcomes", NONE),
         _call("dq_unknown_techs", NONE),
         _call("dq_payouts_unknown_leads", NONE),

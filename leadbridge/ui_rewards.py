@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts_rewards, contract, exports, metrics, policy, rewards, ui
+from leadbridge import charts_rewards, contract, exports, metrics, policy, rewards, ui, ui_table
 from leadbridge.metrics import Filters
 
 # Session keys owned by this module.
@@ -160,7 +160,7 @@ def audit_tab(filters: Filters, current) -> None:
     if by_tech.empty:
         st.info(ui.empty_note(filters, "leads with rewards"))
     else:
-        ui.table(by_tech, "rewards", "audit-by-tech", filters, key="rw_audit_tech",
+        ui_table.table(by_tech, "rewards", "audit-by-tech", filters, key="rw_audit_tech",
                  column_config=AUDIT_TECH_COLUMNS)
     st.subheader("Leads to fix")
     picked = st.multiselect("Audit verdict", list(AUDIT_LABELS),
@@ -170,7 +170,7 @@ def audit_tab(filters: Filters, current) -> None:
                          tuple(picked) or tuple(AUDIT_LABELS))
     st.caption(f"{len(leads):,} lead(s)")
     if not leads.empty:
-        ui.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",
+        ui_table.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",
                  column_config=AUDIT_LEAD_COLUMNS, height=min(420, 38 + 35 * len(leads)))
     name = exports.file_stem("rewards", "corrections", filters, date.today())
     st.download_button(
@@ -269,7 +269,7 @@ def what_if_tab(filters: Filters, current) -> None:
     by_tech = pd.DataFrame(sim["by_tech"], columns=list(rewards.SIM_BY_TECH_KEYS))
     ui.chart(charts_rewards.tech_difference(by_tech, ui.empty_note(filters, "differences")))
     st.subheader("Per tech")
-    ui.table(by_tech.sort_values("difference", ascending=False), "rewards", "what-if-by-tech",
+    ui_table.table(by_tech.sort_values("difference", ascending=False), "rewards", "what-if-by-tech",
              filters, key="rw_sim_tech", column_config=SIM_TECH_COLUMNS)
     st.subheader("Keep this policy")
     cols = st.columns([2, 1, 1], vertical_alignment="bottom")
