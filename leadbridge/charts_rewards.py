@@ -18,13 +18,14 @@ from leadbridge.charts import (
     _is_empty,
     _money,
     _month_label,
-    _plain,
     _rows_height,
+    _text_only,
     empty,
 )
 from leadbridge.values import tech_labels
 
 
+@_text_only
 def simulated_vs_actual(monthly: pd.DataFrame, note: str) -> go.Figure:
     """Per month: what the simulated policy would have cost against the rewards actually paid ($)."""
     title = "Simulated and actual reward cost per month ($)"
@@ -46,12 +47,13 @@ def simulated_vs_actual(monthly: pd.DataFrame, note: str) -> go.Figure:
     return fig
 
 
+@_text_only
 def tech_difference(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figure:
     """Per tech: how much more (or less) the simulated policy would pay than was paid ($)."""
     title = "Who would earn more or less under the simulated policy ($ per tech)"
     if _is_empty(by_tech) or _all_zero(by_tech["difference"]):
         return empty(title, note)
-    df = by_tech.assign(_name=[_plain(n) for n in tech_labels(by_tech)],
+    df = by_tech.assign(_name=tech_labels(by_tech),
                         _abs=by_tech["difference"].astype(float).abs())
     df = df[df["_abs"] > 0.005]
     total = len(df)
