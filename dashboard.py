@@ -12,6 +12,7 @@ pages = {
         st.Page("pages/technicians.py", title="Technicians", icon=":material/engineering:"),
         st.Page("pages/conversion.py", title="Conversion", icon=":material/filter_alt:"),
         st.Page("pages/revenue_rewards.py", title="Revenue & rewards", icon=":material/payments:"),
+        st.Page("pages/rewards.py", title="Reward program", icon=":material/fact_check:"),
     ],
     "Meetings": [
         st.Page("pages/meeting.py", title="Monthly meeting", icon=":material/co_present:"),

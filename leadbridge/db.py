@@ -26,7 +26,7 @@ STAGED_TABLES = ("stg_leads", "stg_payouts", "stg_techs", "stg_jobs", "stg_span"
                  "stg_filter_choices", "stg_orphan_outcomes", "stg_possible_duplicates",
                  "stg_tech_branches", "stg_branch_span")
 # Table macros over the staged tables (the cohort, deals, payouts and backlog of METRICS.md).
-STAGING_MACROS = ("sets",)
+STAGING_MACROS = ("sets", "rewards")
 
 # Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
 SCHEMA_VERSION = 4

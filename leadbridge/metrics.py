@@ -139,6 +139,11 @@ PER_PERSON_MONEY: dict[str, tuple[str, ...]] = {
     "dq_payouts_unknown_leads": ("amount",),
     "dq_payouts_unknown_techs": ("amount",),
     "dq_orphan_outcomes": ("revenue",),
+    "reward_simulation_by_tech": ("simulated_cost", "actual_cost", "difference"),
+    "reward_audit_by_tech": ("earned", "due", "paid", "unpaid_amount", "underpaid_amount",
+                             "overpaid_amount"),
+    "reward_audit_leads": ("earned", "due", "pending", "paid"),
+    "reward_audit_corrections": ("earned", "due", "paid", "paid_other", "other_amount"),
 }
 PER_PERSON_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "conversion_by_dimension": ("tech_id", "sales_rep"),

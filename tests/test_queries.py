@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from leadbridge import cli, db, metrics, report
+from leadbridge import cli, db, metrics, policy, report, rewards
+from leadbridge import sample as sample_company
 from tests.metrics_fixtures import METRICS_DOC, ROOT, import_sample, period
 
 GLOSSARY = ROOT / "docs" / "metrics.md"
@@ -102,6 +103,17 @@ QUERIES = {
                    ["import_id", "row"]),
     "reward_cost_by_month_reason": (["month", "reason", "payouts", "amount", "clawbacks",
                                      "clawback_amount"], ["month", "reason"]),
+    "reward_audit_by_tech": (list(rewards.AUDIT_BY_TECH_KEYS), ["tech_id"]),
+    "reward_audit_corrections": (["lead_id", "tech_id", "tech_name", "audit", "earned", "due",
+                                  "paid", "paid_other", "duplicate_payment", "paid_to_other_tech",
+                                  "other_tech_id", "other_tech_name", "other_amount"],
+                                 ["lead_id", "other_tech_id"]),
+    "reward_audit_leads": (list(rewards.AUDIT_LEAD_KEYS), ["lead_id"]),
+    "reward_audit_totals": (list(rewards.AUDIT_TOTAL_KEYS), "one"),
+    "reward_simulation_by_rule": (list(rewards.BY_RULE_KEYS), None),
+    "reward_simulation_by_tech": (list(rewards.SIM_BY_TECH_KEYS), ["tech_id"]),
+    "reward_simulation_monthly": (list(rewards.SIM_MONTHLY_KEYS), ["month"]),
+    "reward_simulation_totals": (list(rewards.SIMULATION_TOTAL_KEYS), "one"),
     "time_to_close": (["bucket_order", "bucket", "deals_won"], ["bucket_order"]),
     "totals": (list(report.TOTAL_KEYS), "one"),
 }
@@ -142,6 +154,12 @@ def runs(name: str) -> list[dict]:
     extra = {"import_id": None} if "$import_id" in sql else {}
     if "$top" in sql:
         extra["top"] = 8
+    if "$rules" in sql:  # the sample company's reward policy
+        extra["rules"] = policy.parse(sample_company.REWARD_POLICY_TEXT).params()
+    if "$grace_days" in sql:
+        extra["grace_days"] = 45
+    if "$audit_status" in sql:
+        extra["audit_status"] = []
     if "$limit" in sql:  # every row
         extra.update(limit=None, offset=0)
     if "$dimension" in sql:
