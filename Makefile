@@ -17,7 +17,7 @@ setup: $(BIN)/activate
 
 # Load the sample company on first run, then open the dashboard.
 run: setup
-	@if [ ! -f "$(DB)" ]; then $(BIN)/leadbridge import sample_data/ --db "$(DB)"; fi
+	@if [ ! -f "$(DB)" ]; then $(MAKE) --no-print-directory import-sample DB="$(DB)"; fi
 	$(BIN)/leadbridge dashboard --db "$(DB)" --port $(PORT)
 
 test: setup
@@ -33,6 +33,8 @@ screenshots: setup
 
 import-sample: setup
 	$(BIN)/leadbridge import sample_data/ --db "$(DB)"
+	$(BIN)/leadbridge policies --db "$(DB)" add sample_data/reward_policy.toml --replace
+	$(BIN)/leadbridge policies --db "$(DB)" use harborline-2025-program --from 2024-11-01
 
 # Speed from the sample to 10 million leads, against the floor and the usual pandas way
 # (benchmarks/README.md). The first run writes the exports (about 6 GB) to benchmarks/cache/.

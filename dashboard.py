@@ -13,6 +13,7 @@ pages = {
         st.Page("pages/conversion.py", title="Conversion", icon=":material/filter_alt:"),
         st.Page("pages/lead_quality.py", title="Lead quality", icon=":material/flag:"),
         st.Page("pages/revenue_rewards.py", title="Revenue & rewards", icon=":material/payments:"),
+        st.Page("pages/rewards.py", title="Reward program", icon=":material/fact_check:"),
     ],
     "Meetings": [
         st.Page("pages/meeting.py", title="Monthly meeting", icon=":material/co_present:"),

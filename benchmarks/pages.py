@@ -20,6 +20,14 @@ NONE, FILTERS, PREVIOUS, FIRST_TECH = "none", "filters", "previous", "first tech
 # the latest complete month (the period's last month) and the sidebar's branches, privacy on, its
 # lead lists counted, not fetched (it opens on the numbers slide; a list slide fetches its rows).
 MEETING = "meeting.build"
+# The Reward program page asks the engine for the audit (its totals, per tech and leads to fix),
+# the leads of the verdicts picked (unpaid, underpaid, overpaid) and the simulation of the policy
+# in force, each one call that runs its queries side by side; the policy is the sample company's
+# ($25 a lead, $100 + 1 % of the sale when won), which the benchmark's payouts follow.
+REWARD_AUDIT, REWARD_AUDIT_LEADS, REWARD_SIMULATION = (
+    "rewards.audit", "rewards.audit_leads", "rewards.simulate")
+REWARD_CALLS = (REWARD_AUDIT, REWARD_AUDIT_LEADS, REWARD_SIMULATION)
+REWARD_STATUSES = ("unpaid", "underpaid", "overpaid")
 # A long list's page: leadbridge.ui_table.PAGE_ROWS rows (not imported: it brings Streamlit in).
 PAGE_ROWS = 200
 
@@ -91,6 +99,12 @@ PAGES: dict[str, tuple[Call, ...]] = {
     "meeting": (
         _call(MEETING),
     ),
+    "rewards": (
+        _call(REWARD_AUDIT),
+        _call(REWARD_AUDIT_LEADS),
+        _call(REWARD_SIMULATION),
+        _call("filter_choices", NONE),
+    ),
     "follow_up": (
         _call("as_of"),
         _call("leads_awaiting_contact_count"),
@@ -145,6 +159,17 @@ class PageRun:
         return sum(self.calls.values())
 
 
+def _reward_call(con, name: str, filters: Filters):
+    from leadbridge import policy, rewards, sample
+
+    chosen = policy.parse(sample.REWARD_POLICY_TEXT)
+    if name == REWARD_AUDIT:
+        return rewards.audit(con, chosen, filters)
+    if name == REWARD_AUDIT_LEADS:
+        return rewards.audit_leads(con, chosen, filters, REWARD_STATUSES)
+    return rewards.simulate(con, chosen, filters)
+
+
 def run_page(con, page: str, filters: Filters) -> PageRun:
     """Run one view of a page on the engine (no result cache), timing each call."""
     run = PageRun()
@@ -154,6 +179,10 @@ def run_page(con, page: str, filters: Filters) -> PageRun:
         if call.filters == FIRST_TECH and chosen is None:
             continue  # an empty leaderboard: the drill-down is not drawn
         start = time.perf_counter()
+        if call.query in REWARD_CALLS:
+            _reward_call(con, call.query, filters)
+            run.calls[call.query] = time.perf_counter() - start
+            continue
         if call.query == MEETING:
             # Its queries run side by side (metrics.run_many): the figure is the whole call,
             # the pandas work that ranks and labels the techs included.

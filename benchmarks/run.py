@@ -44,6 +44,10 @@ WARM_1M_MS = 150  # every page's queries at 1M leads, database open
 COLD_1M_MS = 1000  # the same from a new process
 WARM_10M_MS = 1500  # every page's queries at 10M leads, database open
 APP_10M_MB = 2048  # peak memory of the app at 10M leads
+# Issue 13: at 1M leads the reward audit and a simulation each under 1 s warm. The Reward program
+# page runs both (and the leads to fix), so it is held to these, not to the 150 ms of the others.
+REWARD_1M_MS = 1000
+OWN_TARGETS = ("report", "rewards")
 # Issue 12: in Chromium at 1M leads, every page ready within 1 s of a sidebar click and 2 s of
 # opening its URL (median of BROWSER_ROUNDS); measured at these sizes (not by --quick).
 BROWSER_SIZES = ("sample", "1m")
@@ -218,6 +222,11 @@ def summary(result: dict) -> dict:
         "import_peak_rss_mb": result["import"]["peak_rss_mb"],
         "db_mb": result["import"]["db_mb"],
         "warm_ms": {p: 1000 * s for p, s in warm.items()},
+        # The reward calls of the Rewards page's last warm run, the slower of the two views.
+        "reward_ms": {
+            name: 1000 * max(v["calls"].get(name, math.nan)
+                             for v in result["warm"]["pages"].get("rewards", {}).values())
+            for name in pages.REWARD_CALLS if result["warm"]["pages"].get("rewards")},
         "cold_ms": {p: 1000 * s for p, s in cold.items()},
         "app_peak_rss_mb": result["warm"]["peak_rss_mb"],
         "ours_cold_s": ours["cold_seconds"],
@@ -253,10 +262,10 @@ def targets(sizes: dict) -> list[dict]:
                 "met": met, "which": which(found) if found and which else None}
 
     def worst(kind):
-        return lambda s: max(v for p, v in s[kind].items() if p != "report")
+        return lambda s: max(v for p, v in s[kind].items() if p not in OWN_TARGETS)
 
     def slowest(kind):
-        return lambda s: max((v, p) for p, v in s[kind].items() if p != "report")[1]
+        return lambda s: max((v, p) for p, v in s[kind].items() if p not in OWN_TARGETS)[1]
 
     return [
         row("import leads + outcomes within 3x the floor", "1m",
@@ -265,6 +274,10 @@ def targets(sizes: dict) -> list[dict]:
             slowest("warm_ms")),
         row("every page cold under 1 s", "1m", worst("cold_ms"), COLD_1M_MS, "ms",
             slowest("cold_ms")),
+        row("reward audit warm under 1 s", "1m",
+            lambda s: s.get("reward_ms", {}).get(pages.REWARD_AUDIT), REWARD_1M_MS, "ms"),
+        row("reward simulation warm under 1 s", "1m",
+            lambda s: s.get("reward_ms", {}).get(pages.REWARD_SIMULATION), REWARD_1M_MS, "ms"),
         row("every page warm under 1.5 s", "10m", worst("warm_ms"), WARM_10M_MS, "ms",
             slowest("warm_ms")),
         *[row(f"ahead of pandas: {what}", size, lambda s, k=key: s[f"ours_{k}"] / s[f"pandas_{k}"],
@@ -343,6 +356,8 @@ def markdown(results: dict) -> str:
     for page in [*pages.PAGES, "report"]:
         line(f"{page}: warm", lambda s, p=page: s["warm_ms"].get(p), "ms")
         line(f"{page}: cold", lambda s, p=page: s["cold_ms"].get(p), "ms")
+    for call in pages.REWARD_CALLS:
+        line(f"{call}: warm", lambda s, c=call: s.get("reward_ms", {}).get(c), "ms")
     line("app peak memory (all pages)", lambda s: s["app_peak_rss_mb"], "MB")
     for page in browser.PAGES:
         line(f"{page}: Chromium, sidebar click (median)",

@@ -18,6 +18,17 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
                         help="database file (default: $LEADBRIDGE_DB or data/leadbridge.duckdb)")
 
 
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="from_month", required=True, metavar="YYYY-MM")
+    parser.add_argument("--to", dest="to_month", required=True, metavar="YYYY-MM")
+    parser.add_argument("--branch", action="append", default=[], metavar="B",
+                        help="only this branch (repeat for several)")
+    parser.add_argument("--lead-type", action="append", default=[], metavar="T",
+                        help="only this lead type, e.g. upgrade (repeat for several)")
+    parser.add_argument("--tech", action="append", default=[], metavar="ID",
+                        help="only this tech id (repeat for several)")
+
+
 class CommandError(Exception):
     """A command refused with an exit code and the reason (printed by main)."""
 
@@ -196,6 +207,42 @@ def build_parser() -> argparse.ArgumentParser:
                          "unknown.")
     lea.add_argument("lead_id", metavar="LEAD_ID")
     _db_option(lea)
+    for name, text in (
+        ("simulate", "What a reward policy would have cost in a period, set beside what was "
+         "paid (REWARD_POLICY.md, docs/rewards.md)."),
+        ("audit", "Was each lead submitted in the period paid what it earned under the policy? "
+         "Judged by everything paid up to the latest date in the data."),
+    ):
+        cmd = sub.add_parser(name, help=text.split(" (")[0].split("?")[0].lower(), description=text)
+        cmd.add_argument("--policy", metavar="FILE",
+                         help="the policy file (TOML); default: the policy in force "
+                         "(see `leadbridge policies`)")
+        _period_options(cmd)
+        _db_option(cmd)
+        cmd.add_argument("--format", choices=["json", "csv", "md"], default="json")
+        access_options(cmd)
+        if name == "audit":
+            cmd.add_argument("--grace-days", type=int, default=45, metavar="N",
+                             help="days payroll has after an event before its reward is due "
+                             "(default 45)")
+            cmd.add_argument("--out", metavar="FILE.csv",
+                             help="also write the correction list payroll acts on (tech, lead, "
+                             "pay or recover, amount, why)")
+
+    pol = sub.add_parser("policies", help="list, add, put in force or remove reward policies",
+                         description="Reward policies kept beside the database (its folder's "
+                         "policies/): one TOML file each and the one in force.")
+    _db_option(pol)
+    pol_sub = pol.add_subparsers(dest="action", metavar="ACTION")
+    pol_sub.add_parser("list", help="the kept policies (the default)")
+    pol_add = pol_sub.add_parser("add", help="check a policy file and keep it")
+    pol_add.add_argument("file", metavar="FILE.toml")
+    pol_add.add_argument("--replace", action="store_true", help="replace a policy of the same name")
+    pol_use = pol_sub.add_parser("use", help="put a kept policy in force from a day on")
+    pol_use.add_argument("name", metavar="NAME")
+    pol_use.add_argument("--from", dest="since", required=True, metavar="YYYY-MM-DD")
+    pol_rm = pol_sub.add_parser("remove", help="forget a kept policy")
+    pol_rm.add_argument("name", metavar="NAME")
 
     dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
                           description="Serve the Streamlit dashboard (what `make run` does).")
@@ -240,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
         "deck": cmd_deck,
         "lead": cmd_lead,
         "dashboard": cmd_dashboard,
+        "simulate": cmd_rewards,
+        "audit": cmd_rewards,
+        "policies": cmd_policies,
         "watch": cmd_watch,
         "access": cmd_access,
         "log": cmd_log,
@@ -283,15 +333,19 @@ def cmd_import(args) -> int:
 
 
 def _import_files(con, files, args, given: dict) -> bool:
-    from leadbridge import importer
+    from leadbridge import contract, importer
 
     failed = False
     imported = []
+    seen_headers: set[str] = set()
     for file in files:
+        # One --map for a folder maps the files that have the column and leaves the others be.
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
                                       decimal_comma=args.decimal_comma, dry_run=args.dry_run,
-                                      refresh=False, save_mapping=True, **given)
+                                      refresh=False, save_mapping=True,
+                                      map_only_present=len(files) > 1, **given)
         failed |= not result.ok or (args.strict and result.rejected > 0)
+        seen_headers.update(contract.normalize_header(h) for h in result.headers)
         if result.ok and not args.dry_run:
             imported.append(result)
         if args.format == "json":
@@ -303,16 +357,30 @@ def _import_files(con, files, args, given: dict) -> bool:
             if frame is not None:
                 for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
                     value = "(empty)" if row.value is None or row.value != row.value else repr(row.value)
-                    print(f"  rejected row {row.row}: {row.column} = {value}: {row.reason}")
+                    if row.column is None or row.column != row.column:  # the row's shape, not a value
+                        print(f"  rejected row {row.row}: {row.reason}")
+                    else:
+                        print(f"  rejected row {row.row}: {row.column} = {value}: {row.reason}")
                 if len(frame) > MAX_REJECTS_SHOWN:
                     print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more: leadbridge rejects "
                           f"--import {result.import_id} --out rejects.csv")
+        if result.skipped and not args.dry_run:
+            frame = importer.list_skipped(con, result.import_id)
+            for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
+                print(f"  skipped row {row.row}: {row.reason}")
+            if len(frame) > MAX_REJECTS_SHOWN:
+                print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more skipped rows")
         if result.superseded and not args.dry_run:
             frame = importer.list_superseded(con, result.import_id)
             for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
                 print(f"  superseded row {row.row} ({row.key}): replaced by row {row.replaced_by_row}")
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
+    unused = [h for h in given["map_columns"] if contract.normalize_header(h) not in seen_headers]
+    if unused:
+        print(f"leadbridge import: no file has the column(s) {', '.join(repr(h) for h in unused)} "
+              "given with --map: check the spelling", file=sys.stderr)
+        failed = True
     if not args.dry_run:
         for result in imported:
             log(args, None, "import", Path(result.file).name,
@@ -410,6 +478,100 @@ def _logged_filters(filters, person) -> dict:
     if person is not None:
         found["scope"] = "all" if person.scope is None else list(person.scope)
     return {k: v for k, v in found.items() if v}
+
+
+def _filters(args, command: str):
+    """The period and filters of a command, or an error message for the person."""
+    from leadbridge import contract
+    from leadbridge.metrics import Filters
+
+    unknown = [t for t in args.lead_type if t not in contract.LEAD_TYPES]
+    if unknown:
+        raise ValueError(f"unknown lead type(s) {', '.join(unknown)}; use "
+                         f"{', '.join(contract.LEAD_TYPES)}")
+    return Filters.months(args.from_month, args.to_month, args.branch, args.lead_type, args.tech)
+
+
+def cmd_rewards(args) -> int:
+    from leadbridge import db, policy, rewards
+
+    try:
+        filters = _filters(args, args.command)
+        if args.command == "audit" and args.grace_days < 0:
+            raise ValueError(f"--grace-days must be 0 or more, got {args.grace_days}")
+    except ValueError as exc:
+        print(f"leadbridge {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.policy:
+            chosen = policy.load(args.policy)
+        else:
+            current = policy.in_force(args.db)
+            if current is None:
+                raise policy.PolicyError("no --policy given and no policy in force: pass "
+                                         "--policy FILE or run `leadbridge policies add FILE` "
+                                         "and `leadbridge policies use NAME --from DAY`")
+            chosen = current[1]
+    except policy.PolicyError as exc:
+        print(f"leadbridge {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    person = person_from_args(args, args.command)
+    if person is not None:
+        filters = filters.for_person(person)
+        if args.command == "audit" and args.out and not person.money:
+            print(f"leadbridge audit: --out writes what each tech is owed, and {person.email}'s "
+                  "role does not see per-person money", file=sys.stderr)
+            return EXIT_USAGE
+    con = db.connect(args.db)
+    if args.command == "simulate":
+        data = rewards.simulate(con, chosen, filters)
+    else:
+        data = rewards.audit(con, chosen, filters, args.grace_days)
+        if args.out:
+            frame = rewards.corrections(con, chosen, filters, args.grace_days)
+            Path(args.out).write_text(rewards.corrections_csv(frame), encoding="utf-8")
+            print(f"{len(frame)} correction(s) written to {args.out}", file=sys.stderr)
+    log(args, person, args.command, f"{args.command} {chosen.name} {filters.from_month}.."
+        f"{filters.to_month} ({args.format})", _logged_filters(filters, person))
+    render = {"json": rewards.to_json, "csv": rewards.to_csv, "md": rewards.to_markdown}
+    print(render[args.format](data))
+    return EXIT_OK
+
+
+def cmd_policies(args) -> int:
+    from datetime import date
+
+    from leadbridge import policy
+
+    try:
+        if args.action == "add":
+            file = Path(args.file)
+            text = file.read_text(encoding="utf-8") if file.exists() else None
+            if text is None:
+                raise policy.PolicyError(f"{file}: no such file")
+            key = policy.add(text, args.db, source=str(file), replace=args.replace)
+            print(f"kept policy {key}: {policy.explain(policy.get(key, args.db))}")
+        elif args.action == "use":
+            try:
+                since = date.fromisoformat(args.since)
+            except ValueError:
+                raise policy.PolicyError(f"--from {args.since!r} is not a day: use YYYY-MM-DD") from None
+            policy.use(args.name, since, args.db)
+            print(f"{policy.slug(args.name)} is in force from {since.isoformat()}")
+        elif args.action == "remove":
+            policy.remove(args.name, args.db)
+            print(f"removed policy {policy.slug(args.name)}")
+        else:
+            kept = policy.saved(args.db)
+            if not kept:
+                print("No policy kept yet: leadbridge policies add FILE.toml")
+            for item in kept:
+                mark = f"in force since {item['since']}" if item["in_force"] else "not in force"
+                print(f"{item['key']}: {item['name']} ({mark}): {item['explained']}")
+    except policy.PolicyError as exc:
+        print(f"leadbridge policies: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def cmd_deck(args) -> int:

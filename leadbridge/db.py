@@ -23,12 +23,13 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 # chart then reads one table in date order instead of joining leads, outcomes and the roster
 # again, and the data-quality checks that join whole tables run once per import, not per view.
 STAGED_TABLES = ("stg_leads", "stg_payouts", "stg_techs", "stg_jobs", "stg_span",
-                 "stg_filter_choices", "stg_orphan_outcomes", "stg_possible_duplicates")
+                 "stg_filter_choices", "stg_orphan_outcomes", "stg_possible_duplicates",
+                 "stg_tech_branches", "stg_branch_span")
 # Table macros over the staged tables (the cohort, deals, payouts and backlog of METRICS.md).
-STAGING_MACROS = ("sets", "quality", "people")
+STAGING_MACROS = ("sets", "quality", "people", "rewards")
 
 # Bump with a new queries/schema/NNN_*.sql file; a user's database migrates on the next open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _SLOT_TOKENS = re.compile(r"[a-z_][a-z0-9_]*|::|[.,=]|\s+")

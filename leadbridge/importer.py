@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import os
 import re
 import shutil
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -38,6 +40,22 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 CHUNK = 8 * 1024 * 1024
 # How much of a text file is looked at for NUL bytes (a binary file or UTF-16 without a BOM).
 SNIFF_BYTES = 64 * 1024
+# The delimiter the line reader splits on, and the null string of the CSV reader: a Unicode
+# noncharacter that no text holds, so a line is read whole and an empty value stays empty.
+SENTINEL = "\uffff"
+# The Data page's preview reads this much of a file, never the whole of it: a text file's first
+# bytes up to the last line break, a sheet's or a Parquet file's first rows.
+SAMPLE_BYTES = 2 * 1024 * 1024
+SAMPLE_ROWS = 20_000
+# Uploads the dashboard kept and nobody imported are removed after this long.
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+# How far down a file the header is looked for (title and preamble lines above it are skipped).
+HEADER_SEARCH_ROWS = 50
+# Rows that are parts of a report rather than records (matched against the row's first value).
+TOTAL_WORDS = r"^(grand\s*total|sub\s*-?\s*total|total|totals|count|sum|average|avg)\b"
+FOOTER_WORDS = (r"^(generated|report generated|printed|run date|run by|created by|exported|"
+                r"copyright|\(c\)|©|all rights reserved|confidential|page \d|end of report|"
+                r"records?:|rows?:|total records)")
 # Files are hashed beside the import (one at a time per file; a thread per core is plenty).
 _HASHING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="leadbridge-sha256")
 
@@ -53,7 +71,8 @@ class ImportRefused(Exception):
 
 @dataclass
 class ImportResult:
-    """What became of one file: the accounting identity read = inserted + ... + rejected holds."""
+    """What became of one file: read = inserted + updated + unchanged + superseded + rejected +
+    skipped always holds (skipped: report lines that are no records, like titles and totals)."""
 
     file: str
     table: str | None = None
@@ -63,6 +82,7 @@ class ImportResult:
     unchanged: int = 0
     superseded: int = 0
     rejected: int = 0
+    skipped: int = 0
     error: str | None = None
     import_id: int | None = None
     sha256: str | None = None
@@ -72,6 +92,8 @@ class ImportResult:
     date_order: str | None = None
     decimal_comma: bool | None = None
     headers: list[str] = field(default_factory=list)
+    header_line: int | None = None
+    sampled: bool = False
     matched: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -94,7 +116,8 @@ class ImportResult:
 
     def summary(self) -> dict:
         """The per-file JSON object of `leadbridge import --format json`."""
-        keys = ("file", "table", "read", "inserted", "updated", "unchanged", "superseded", "rejected")
+        keys = ("file", "table", "read", "inserted", "updated", "unchanged", "superseded", "rejected",
+                "skipped")
         out = {k: getattr(self, k) for k in keys}
         if self.error is not None:
             out["error"] = self.error
@@ -117,6 +140,7 @@ class _Staged:
     encoding: str | None = None
     delimiter: str | None = None
     temporary: bool = False
+    sampled: bool = False
 
 
 def file_sha256(path: Path) -> str:
@@ -168,6 +192,8 @@ def import_file(
     map_statuses: dict[str, str] | None = None,
     map_lead_types: dict[str, str] | None = None,
     save_mapping: bool = False,
+    map_only_present: bool = False,
+    sample: bool = False,
 ) -> ImportResult:
     """Import one file in one transaction; a refused file comes back with `error` set.
 
@@ -175,16 +201,21 @@ def import_file(
     would do. `display_name` is the name users know the file by (an upload's original name).
     A mapping saved for the file's headers is applied; `map_columns` ({header: column}),
     `map_statuses` ({word: state}) and `map_lead_types` ({word: type}) add to it for this import,
-    and are saved for the header signature when `save_mapping` (never on a dry run).
+    and are saved for the header signature when `save_mapping` (never on a dry run). A mapped
+    header the file lacks refuses the file, unless `map_only_present` (a folder of several files).
     After the commit the staged tables are rebuilt, unless `refresh` is false (import_paths
     rebuilds them once after the last file; a query rebuilds them if nobody did).
+    `sample` (with dry_run) reads only the first part of a large file (SAMPLE_BYTES of text,
+    SAMPLE_ROWS rows of a sheet or Parquet file): the preview of an upload of any size.
     """
     path = Path(path)
     name = display_name or path.name
+    dry_run = dry_run or sample  # a sample is never imported
     result = ImportResult(file=name, dry_run=dry_run)
-    given = (map_columns or {}, map_statuses or {}, map_lead_types or {}, save_mapping)
+    given = (map_columns or {}, map_statuses or {}, map_lead_types or {}, save_mapping,
+             map_only_present)
     try:
-        _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given)
+        _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given, sample)
     except ImportRefused as exc:
         result.error = exc.problem
     if refresh and result.ok and not dry_run:
@@ -192,7 +223,8 @@ def import_file(
     return result
 
 
-def _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given):
+def _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given,
+            sample=False):
     if table is not None and table not in contract.TABLES:
         raise ImportRefused(name, f"unknown table {table!r}: use one of {', '.join(contract.TABLES)}")
     if date_order is not None and date_order not in contract.DATE_ORDERS:
@@ -205,15 +237,15 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run, 
     digest = _HASHING.submit(file_sha256, path)
     try:
         _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
-                         given)
+                         given, sample)
     finally:
         result.sha256 = digest.result()
 
 
 def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
-                     given=({}, {}, {}, False)):
+                     given=({}, {}, {}, False, False), sample=False):
     """Stage, read, check and merge the file in one transaction (digest: its SHA-256, coming)."""
-    staged = _stage(con, path, name)
+    staged = _stage(con, path, name, sample)
     cur = con.cursor()
     began = False
     try:
@@ -221,17 +253,19 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         try:
             # Into temp tables before the transaction starts, so that a read the parallel CSV
             # scanner refuses can be tried again single-threaded.
-            headers = _read_raw(cur, staged, name)
+            layout = _read_raw(cur, staged, name, table)
         except duckdb.Error as exc:
             # Name the user's file, never our staging copy of it.
             raise ImportRefused(name, _explain_duckdb_error(exc).replace(str(staged.path), name)) from exc
+        headers = layout.headers
         cur.execute("begin transaction")
         began = True
         result.file_format, result.encoding = staged.file_format, staged.encoding
+        result.sampled = staged.sampled
         result.delimiter = DELIMITER_NAMES.get(staged.delimiter or "", staged.delimiter)
-        result.headers = headers
+        result.headers, result.header_line = headers, layout.header_line
         if dry_run:
-            result.examples = _examples(cur, headers)
+            result.examples = _examples(cur, headers, layout.header_line)
         active, given_mapping = _mapping_for(con, name, headers, table, given, result)
         spec = _choose_table(name, mappings.detection_headers(headers, active),
                              _mapped_table(name, table, active))
@@ -255,7 +289,8 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         result.matched = {col: headers[pos] for col, pos in mapping.items()}
         used = set(mapping.values())
         result.ignored = [h for pos, h in enumerate(headers) if h and pos not in used]
-        _project(cur, spec, mapping, len(headers))
+        _project(cur, spec, mapping, len(headers), layout.header_line)
+        _check_shape(cur, name, layout)
         result.date_order, result.decimal_comma = _detect_formats(
             cur, spec, name, date_order, decimal_comma, excel=staged.file_format == "excel")
         params = {
@@ -274,6 +309,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
             "mapped_lead_types": list(applied.lead_types.values()),
         }
         db.run_script(cur, f"import/parse_{spec.name}", params)
+        _lay_out(cur, spec, layout)
         if cur.execute("select count(*) from parsed").fetchone()[0] == 0:
             raise ImportRefused(name, "the file has a header row but no data rows: nothing to import")
         _unknown_words(cur, spec, result)
@@ -283,16 +319,17 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         counts = cur.execute(
             """
             select
-                (select count(*) from parsed) as rows_read,
+                (select count(*) from parsed) + (select count(*) from skipped) as rows_read,
                 (select count(*) from incoming where action = 'inserted') as inserted,
                 (select count(*) from incoming where action = 'updated') as updated,
                 (select count(*) from incoming where action = 'unchanged') as unchanged,
                 (select count(*) from superseded) as superseded,
-                (select count(*) from parsed where len(problems) > 0) as rejected
+                (select count(*) from parsed where len(problems) > 0) as rejected,
+                (select count(*) from skipped) as skipped
             """
         ).fetchone()
         (result.read, result.inserted, result.updated, result.unchanged, result.superseded,
-         result.rejected) = counts
+         result.rejected, result.skipped) = counts
         result.import_id = import_id
         db.run_script(cur, "import/record", {
             **params,
@@ -379,19 +416,19 @@ def _db_file(con) -> Path:
     return db.file_of(con)
 
 
-def _stage(con, path: Path, name: str) -> _Staged:
+def _stage(con, path: Path, name: str, sample: bool = False) -> _Staged:
     """Put the file where DuckDB may read it: as is inside the data folder, else linked or copied
-    (transcoded to UTF-8 when it is in another encoding)."""
+    (transcoded to UTF-8 when it is in another encoding); with `sample`, only its first part."""
     fmt = _file_format(path)
     if fmt == "excel":
-        return _Staged(path, fmt)
+        return _Staged(path, fmt, sampled=sample)
     inside = db.data_dir(_db_file(con)) in path.resolve().parents
     if fmt == "parquet":
         if inside:
             return _Staged(path, fmt)
         target = _staging_file(con, ".parquet")
         _link_or_copy(path, target)
-        return _Staged(target, fmt, temporary=True)
+        return _Staged(target, fmt, temporary=True, sampled=sample)
     encoding = _detect_encoding(path, name)
     if encoding in ("utf-8", "utf-8-sig"):
         if inside:
@@ -411,13 +448,21 @@ def _stage(con, path: Path, name: str) -> _Staged:
             raise ImportRefused(name, f"the file is not valid {encoding} text ({exc.reason}): "
                                 "save it again as CSV UTF-8") from exc
         staged = _Staged(target, fmt, encoding, temporary=True)
-    try:
-        staged.delimiter = _detect_delimiter(staged.path, name)
-    except ImportRefused:
-        if staged.temporary:
-            staged.path.unlink(missing_ok=True)
-        raise
+    if sample and staged.path.stat().st_size > SAMPLE_BYTES:
+        staged = _sample_text(con, staged)
     return staged
+
+
+def _sample_text(con, staged: _Staged) -> _Staged:
+    """A copy of the first SAMPLE_BYTES of a UTF-8 text file, cut after its last whole line."""
+    with open(staged.path, "rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    cut = max(head.rfind(b"\n"), head.rfind(b"\r"))
+    target = _staging_file(con, ".csv")
+    target.write_bytes(head[:cut + 1] if cut >= 0 else head)
+    if staged.temporary:
+        staged.path.unlink(missing_ok=True)
+    return _Staged(target, staged.file_format, staged.encoding, temporary=True, sampled=True)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -427,60 +472,163 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _first_line(path: Path) -> str:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return fh.readline().rstrip("\r\n")
+@dataclass
+class _Layout:
+    """Where the table sits in the file: its header row and the shape of its records."""
+
+    headers: list[str]
+    header_line: int
+    width: int
+    stray_lines: list[int] = field(default_factory=list)
+    delimiter: str = ","
 
 
-def _detect_delimiter(path: Path, name: str) -> str:
-    line = _first_line(path)
-    if not line.strip():
-        raise ImportRefused(name, "the first line is empty: the file must start with its header row")
-    counts = {d: len(next(csv.reader([line], delimiter=d))) - 1 for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _read_raw(cur, staged: _Staged, name: str) -> list[str]:
-    """Load the file into temp table `raw` (line_no, c0..cN, all text); return the header row."""
+def _read_raw(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
+    """Load the file into temp table `raw` (line_no, n_fields, fits, c0..cN, all text), its lines
+    into view `numbered_lines`, its blank lines into `blank_lines`, and find the header row: the
+    first row that matches the contract (title lines above it are skipped), else the first row."""
     if staged.file_format == "csv":
-        header = next(csv.reader([_first_line(staged.path)], delimiter=staged.delimiter))
-        _read_csv(cur, staged, len(header))
-        cur.execute("create or replace temp view raw as "
-                    "select rowid - (select min(rowid) from raw_csv) + 1 as line_no, * from raw_csv")
-    elif staged.file_format == "excel":
-        frame = _read_excel(staged.path, name)
+        return _read_text(cur, staged, name, table)
+    if staged.file_format == "excel":
+        frame = _read_excel(staged.path, name, SAMPLE_ROWS if staged.sampled else None)
+        staged.sampled = staged.sampled and len(frame) >= SAMPLE_ROWS
         cur.register("raw_excel", frame)
-        cur.execute("create or replace temp table raw as select * from raw_excel")
+        cur.execute("create or replace temp table raw_sheet as select * from raw_excel")
         cur.unregister("raw_excel")
-    else:
-        rel = cur.read_parquet(str(staged.path))
-        header = list(rel.columns)
-        text = duckdb.sqltype("VARCHAR")
-        rel = rel.select(*[duckdb.ColumnExpression(c).cast(text).alias(f"c{i}")
-                           for i, c in enumerate(header)])
-        cur.register("raw_parquet", rel)
-        # Numbered like a spreadsheet's rows: the header is row 1, the first data row is row 2.
-        cur.execute("create or replace temp table raw as "
-                    "select row_number() over () + 1 as line_no, * from raw_parquet")
-        cur.unregister("raw_parquet")
-        return [str(h) for h in header]
-    width = len(cur.execute("select * from raw limit 0").description) - 1
-    cells = cur.execute("select * exclude (line_no) from raw where line_no = 1").fetchone()
-    if cells is None:
+        width = frame.shape[1] - 1
+        first = cur.execute("select * from raw_sheet where line_no <= $n order by line_no",
+                            {"n": HEADER_SEARCH_ROWS}).fetchall()
+        rows = [(r[0], ["" if c is None else str(c).lstrip("\ufeff").strip() for c in r[1:]])
+                for r in first]
+        header_line, headers = _find_header(rows, name, table)
+        headers = list(headers)
+        while headers and not headers[-1]:  # the sheet's empty columns right of the header
+            headers.pop()
+        db.run_script(cur, "import/raw_sheet", {"width": len(headers)},
+                      cells=", ".join(f"c{i}" for i in range(width)))
+        return _Layout(headers, header_line, len(headers))
+    rel = cur.read_parquet(str(staged.path))
+    if staged.sampled:
+        staged.sampled = rel.shape[0] > SAMPLE_ROWS
+        rel = rel.limit(SAMPLE_ROWS)
+    header = list(rel.columns)
+    text = duckdb.sqltype("VARCHAR")
+    rel = rel.select(*[duckdb.ColumnExpression(c).cast(text).alias(f"c{i}")
+                       for i, c in enumerate(header)])
+    cur.register("raw_parquet", rel)
+    db.run_script(cur, "import/raw_parquet", {"width": len(header)})
+    cur.unregister("raw_parquet")
+    return _Layout([str(h) for h in header], 1, len(header))
+
+
+def _header_fits(headers: list[str], name: str, table: str | None) -> bool:
+    """Whether a row reads as the header of the file's table: every required column is there."""
+    chosen = table or contract.table_from_filename(name)
+    if chosen:
+        spec = contract.TABLES[chosen]
+        mapping, _ = contract.match_headers(spec, headers)
+        return all(c in mapping for c in spec.required)
+    return bool(contract.table_from_headers(headers))
+
+
+def _find_header(rows: list[tuple[int, list[str]]], name: str,
+                 table: str | None) -> tuple[int, list[str]]:
+    """The first row that matches the contract as a header, else the first non-empty row."""
+    filled = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if not filled:
         raise ImportRefused(name, "the file has no rows: export it again with a header row")
-    return ["" if c is None else str(c).lstrip("\ufeff").strip() for c in cells[:width]]
+    for line_no, cells in filled:
+        if _header_fits(cells, name, table):
+            return line_no, cells
+    return filled[0]
 
 
-# DuckDB's parallel CSV scanner refuses null padding when a quoted value holds a line break.
-_SERIAL_ONLY = "parallel scanner does not support null_padding in conjunction with quoted new lines"
+def _read_text(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
+    """A delimited text file: its lines first (the header, quoted values that span lines and
+    stray quotes are found on them), then its records with DuckDB's CSV reader, numbered with
+    the line each starts on."""
+    db.run_script(cur, "import/read_lines", {"path": str(staged.path), "sentinel": SENTINEL})
+    head = cur.execute("select line_no, line from numbered_lines where line_no <= $n order by line_no",
+                       {"n": HEADER_SEARCH_ROWS}).fetchall()
+    candidates = []
+    for line_no, line in head:
+        if line is not None and line.strip():
+            line = line.lstrip("\ufeff")
+            candidates.append((line_no, {d: next(csv.reader([line], delimiter=d)) for d in DELIMITERS}))
+    if not candidates:
+        raise ImportRefused(name, "the file has no rows: export it again with a header row")
+    found = next(((n, d, split[d]) for n, split in candidates for d in DELIMITERS
+                  if len(split[d]) > 1 and _header_fits([h.strip() for h in split[d]], name, table)),
+                 None)
+    if found is None:  # no row matches: the first row is the header, and the refusal says why
+        header_line, split = candidates[0]
+        delimiter = max(DELIMITERS, key=lambda d: len(split[d]))
+        headers = split[delimiter]
+    else:
+        header_line, delimiter, headers = found
+    staged.delimiter = delimiter
+    headers = [h.strip() for h in headers]
+    width = len(headers)
+    quote, escape = _quoting(cur, header_line, delimiter)
+    odd = cur.execute(db.load_sql("import/quote_lines"), {
+        "header_line": header_line, "quote": quote, "delim": delimiter, "width": width}).fetchall()
+    strays, spans = _quoted_spans(odd)
+    source, repaired = staged.path, None
+    try:
+        if strays:
+            repaired = _staging_file(cur, ".csv")
+            lines = cur.sql(db.load_sql("import/repair_lines"), params={"stray_lines": strays})
+            lines.to_csv(str(repaired), header=False, sep=SENTINEL, quotechar="", escapechar="")
+            source = repaired
+        _read_csv(cur, source, delimiter, quote, escape, width, parallel=not spans)
+    finally:
+        if repaired is not None:
+            repaired.unlink(missing_ok=True)
+    _number_records(cur, name, width, spans, strays)
+    return _Layout(headers, header_line, width, strays, delimiter)
 
 
-def _read_csv(cur, staged: _Staged, width: int) -> None:
-    """The file into temp table raw_csv: with both cores, or single-threaded when the file has
-    a line break inside a quoted value (measured on 12M rows: 2.4 s against 3.4 s)."""
-    params = {"path": str(staged.path), "delim": staged.delimiter, "parallel": True,
-              "columns": {f"c{i}": "VARCHAR" for i in range(width)}}
+def _quoting(cur, header_line: int, delimiter: str) -> tuple[str, str]:
+    """The file's quote and escape characters: a double quote doubled (RFC 4180), unless the
+    file escapes quotes with a backslash, or quotes values with single quotes and never uses
+    double quotes."""
+    d = re.escape(delimiter)
+    doubles, backslashed, doubled, singles = cur.execute(
+        db.load_sql("import/quoting"),
+        {"header_line": header_line, "single": f"(^|{d})'[^'{d}]*{d}[^']*'({d}|$)"}).fetchone()
+    if not doubles and singles:
+        return "'", "'"
+    if backslashed and backslashed >= doubled:
+        return '"', "\\"
+    return '"', '"'
+
+
+def _quoted_spans(odd: list[tuple[int, int | None, int]]) -> tuple[list[int], list[tuple[int, int]]]:
+    """From the lines with an odd number of quotes (in order): the lines with a stray quote, and
+    the spans of later lines that quoted values run over. A quote that never closes, or whose
+    closing line would swallow lines that read as records of their own, is a stray quote: its
+    line is rejected alone and the lines after it are read as the records they are. (A loop
+    over those few lines, never over the file's rows.)"""
+    strays, spans = [], []
+    i = 0
+    while i < len(odd):
+        line_no, next_odd, record_like = odd[i]
+        if next_odd is not None and record_like == 0:
+            spans.append((line_no + 1, next_odd))
+            i += 2
+        else:
+            strays.append(line_no)
+            i += 1
+    return strays, spans
+
+
+def _read_csv(cur, path: Path, delimiter: str, quote: str, escape: str, width: int,
+              parallel: bool) -> None:
+    """The file's records into temp table raw_csv: with both cores, or single-threaded when a
+    quoted value holds a line break (DuckDB's parallel scanner refuses null padding then)."""
+    params = {"path": str(path), "delim": delimiter, "quote": quote, "escape": escape,
+              "sentinel": SENTINEL, "parallel": parallel,
+              "columns": {f"c{i}": "VARCHAR" for i in range(width + 2)}}
     try:
         cur.execute(db.load_sql("import/read_csv"), params)
     except duckdb.Error as exc:
@@ -489,8 +637,32 @@ def _read_csv(cur, staged: _Staged, width: int) -> None:
         cur.execute(db.load_sql("import/read_csv"), {**params, "parallel": False})
 
 
-def _read_excel(path: Path, name: str) -> pd.DataFrame:
-    """The first non-empty sheet as text cells, numbered like the spreadsheet's rows."""
+def _number_records(cur, name: str, width: int, spans: list[tuple[int, int]],
+                    strays: list[int]) -> None:
+    """Temp table `raw`: each record with the line it starts on, its number of values, and
+    whether that number fits the header. Lines that start no record (blank lines, the later
+    lines of a quoted value, emptied stray quotes) are the gaps between the records' numbers."""
+    db.run_script(cur, "import/gap_lines", {"spans": [list(s) for s in spans] or [[0, -1]],
+                                            "strays": strays})
+    records, lines, gaps = cur.execute(
+        "select (select count(*) from raw_csv), (select count(*) from lines), "
+        "(select count(*) from gap_lines)").fetchone()
+    if records != lines - gaps:  # never seen: the records could not be put on their lines
+        raise ImportRefused(name, f"{records} records were read from {lines} lines of which {gaps} "
+                            "start no record: the file's quoting cannot be followed; export it again")
+    db.run_script(cur, "import/number_records" if gaps else "import/number_records_plain",
+                  {"width": width}, all_cells=", ".join(f"c{i}" for i in range(width + 2)),
+                  cells=", ".join(f"c{i}" for i in range(width)), last=f"c{width - 1}",
+                  extra=f"c{width}", beyond=f"c{width + 1}")
+
+
+# DuckDB's parallel scanner refuses null padding when a quoted value holds a line break.
+_SERIAL_ONLY = "parallel scanner does not support null_padding in conjunction with quoted new lines"
+
+
+def _read_excel(path: Path, name: str, nrows: int | None = None) -> pd.DataFrame:
+    """The first non-empty sheet as text cells, numbered like the spreadsheet's rows (its first
+    `nrows` rows when given)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -499,8 +671,8 @@ def _read_excel(path: Path, name: str) -> pd.DataFrame:
         raise ImportRefused(name, f"cannot read this Excel file ({exc}): open it in Excel and save "
                             "it again as .xlsx, or export CSV") from exc
     for sheet_name in book.sheet_names:
-        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        if rows and any(str(c).strip() for c in rows[0]):
+        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False, nrows=nrows)
+        if rows and any(str(c).strip() for row in rows[:HEADER_SEARCH_ROWS] for c in row):
             break
     else:
         raise ImportRefused(name, "the workbook has no sheet with a header row")
@@ -514,9 +686,10 @@ def _read_excel(path: Path, name: str) -> pd.DataFrame:
 # --- the mapping step (leadbridge/mappings.py) -----------------------------------------------
 
 
-def _examples(cur, headers: list[str]) -> dict[str, list[str]]:
-    """Up to three values of each column, for the mapping step."""
-    rows = cur.execute(db.load_sql("import/examples")).fetchall()
+def _examples(cur, headers: list[str], header_line: int = 1) -> dict[str, list[str]]:
+    """Up to three values of each column (of the rows below the header), for the mapping step."""
+    rows = [r[2:] for r in cur.execute(db.load_sql("import/examples"),
+                                        {"header_line": header_line}).fetchall()]
     return {h: [str(r[i]) for r in rows if i < len(r) and r[i] not in (None, "")]
             for i, h in enumerate(headers) if h}
 
@@ -524,12 +697,13 @@ def _examples(cur, headers: list[str]) -> dict[str, list[str]]:
 def _mapping_for(con, name, headers, table, given, result):
     """The mapping to apply (saved for these headers, with what was given on top) and the given
     one to save (None when nothing was given or it is not to be saved)."""
-    columns, statuses, lead_types, save = given
+    columns, statuses, lead_types, save, only_present = given
     folder = db.data_dir(_db_file(con))
     result.signature = mappings.signature(headers)
     try:
         saved = mappings.find(folder, headers)
-        wanted = mappings.from_options(headers, columns, statuses, lead_types, table) \
+        wanted = mappings.from_options(headers, columns, statuses, lead_types, table,
+                                       only_present=only_present) \
             if (columns or statuses or lead_types) else None
     except mappings.MappingError as exc:
         raise ImportRefused(name, str(exc)) from exc
@@ -626,13 +800,40 @@ def _most_specific(candidates: list[str], headers: list[str]) -> list[str]:
     return [t for t in candidates if not any(used[t] < used[other] for other in candidates)]
 
 
-def _project(cur, spec: contract.Table, mapping: dict[str, int], width: int) -> None:
-    """Temp table `stg`: line_no, the raw cells, and one raw_<column> per canonical column."""
+def _project(cur, spec: contract.Table, mapping: dict[str, int], width: int, header_line: int) -> None:
+    """Temp table `stg`: the rows below the header with line_no, n_fields, fits and one
+    raw_<column> per canonical column."""
     cells = ", ".join(f"c{i}" for i in range(width))
     named = ", ".join(
         f"c{mapping[c.name]} as raw_{c.name}" if c.name in mapping else f"null::varchar as raw_{c.name}"
         for c in spec.columns)
-    db.run_script(cur, "import/stage", cells=cells, named=named)
+    db.run_script(cur, "import/stage", {"header_line": header_line}, cells=cells, named=named)
+
+
+def _check_shape(cur, name: str, layout: _Layout) -> None:
+    """Refuse a file whose header does not line up with its rows: with more or fewer names than
+    most rows have values, every value would land in a wrong column."""
+    rows, fitting, usual = cur.execute(db.load_sql("import/shape")).fetchone()
+    if rows and fitting * 2 < rows:
+        more = "more" if usual > layout.width else "fewer"
+        raise ImportRefused(
+            name, f"the header row (line {layout.header_line}) names {layout.width} columns but "
+            f"{rows - fitting} of the {rows} rows below it have {more} values ({usual}): the "
+            "header and the rows do not line up, so values would land in the wrong columns. Fix "
+            "the header row so that it names one column per value")
+
+
+def _lay_out(cur, spec: contract.Table, layout: _Layout) -> None:
+    """Tell the records from the rest: title lines above the header, footers, totals and group
+    rows are skipped with their reason; a second table, rows with the wrong number of values
+    and lines with a stray quote are rejected with theirs."""
+    aliases = sorted({contract.normalize_header(a) for c in spec.columns for a in (c.name, *c.aliases)})
+    others = "".join(re.escape(d) for d in DELIMITERS if d != layout.delimiter)
+    db.run_script(cur, "import/layout", {
+        "header_line": layout.header_line, "width": layout.width, "alias_keys": aliases,
+        "total_words": TOTAL_WORDS, "footer_words": FOOTER_WORDS,
+        "other_delimiters": f"[{others}]", "stray_lines": layout.stray_lines,
+    }, cells=", ".join(f"c{i}" for i in range(layout.width)))
 
 
 def _detect_formats(cur, spec, name, date_order, decimal_comma,
@@ -721,6 +922,11 @@ def list_superseded(con, import_id: int | None = None) -> pd.DataFrame:
                                 {"import_id": import_id, "limit": None, "offset": 0}).df()
 
 
+def list_skipped(con, import_id: int | None = None) -> pd.DataFrame:
+    """Lines skipped as parts of a report (titles, footers, totals), with file, row and reason."""
+    return con.cursor().execute(db.load_sql("skipped"), {"import_id": import_id}).df()
+
+
 def import_history(con) -> pd.DataFrame:
     """Every import, newest first, with its accounting."""
     return con.cursor().execute(db.load_sql("import_history")).df()
@@ -742,7 +948,7 @@ def describe(result: ImportResult) -> str:
     verb = "would import" if result.dry_run else "imported"
     line = (f"{result.file}: {verb} as {result.table}: read {result.read}, inserted {result.inserted}, "
             f"updated {result.updated}, unchanged {result.unchanged}, superseded {result.superseded}, "
-            f"rejected {result.rejected}")
+            f"rejected {result.rejected}, skipped {result.skipped}")
     if result.ignored:
         line += f" (ignored columns: {', '.join(result.ignored)})"
     if result.mapping_id:
@@ -759,15 +965,45 @@ def describe(result: ImportResult) -> str:
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def save_upload(con, name: str, data: bytes) -> Path:
-    """Keep an uploaded export in the upload folder under a unique, safe name; return its path."""
+def save_upload(con, name: str, data) -> Path:
+    """Keep an uploaded export in the upload folder under a unique, safe name; return its path.
+
+    `data` is bytes or a binary file object (an upload), copied in chunks so that a large
+    upload is not held twice in memory. Uploads older than UPLOAD_MAX_AGE_SECONDS that were
+    never imported (an abandoned page) are removed first.
+    """
     folder = db.upload_dir(_db_file(con))
     folder.mkdir(parents=True, exist_ok=True)
+    prune_uploads(folder)
     safe = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    target = folder / f"{digest}_{safe}"
-    if not target.exists():  # written aside, then renamed: two sessions may upload it at once
-        tmp = folder / f".{uuid.uuid4().hex}.part"
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    # written aside, then renamed: two sessions may upload the same file at once
+    partial = folder / f".{uuid.uuid4().hex}.part"
+    digest = hashlib.sha256()
+    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    source.seek(0)
+    with open(partial, "wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    target = folder / f"{digest.hexdigest()[:12]}_{safe}"
+    os.replace(partial, target)
     return target
+
+
+def discard_upload(path: str | os.PathLike) -> None:
+    """Remove an upload once it is imported (or no longer wanted)."""
+    Path(path).unlink(missing_ok=True)
+
+
+def prune_uploads(folder: Path, max_age: float = UPLOAD_MAX_AGE_SECONDS) -> int:
+    """Remove uploads (and half-written ones) older than max_age seconds; return how many."""
+    removed = 0
+    cutoff = time.time() - max_age
+    for item in folder.iterdir() if folder.is_dir() else ():
+        try:
+            if item.is_file() and item.stat().st_mtime < cutoff:
+                item.unlink()
+                removed += 1
+        except OSError:  # another session removed it first
+            pass
+    return removed

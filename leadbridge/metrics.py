@@ -142,6 +142,11 @@ PER_PERSON_MONEY: dict[str, tuple[str, ...]] = {
     "lead_timeline": ("amount",),
     "quality_signal_rewards": ("base", "value", "benchmark"),
     "quality_signal_reward_payouts": ("amount",),
+    "reward_simulation_by_tech": ("simulated_cost", "actual_cost", "difference"),
+    "reward_audit_by_tech": ("earned", "due", "paid", "unpaid_amount", "underpaid_amount",
+                             "overpaid_amount"),
+    "reward_audit_leads": ("earned", "due", "pending", "paid"),
+    "reward_audit_corrections": ("earned", "due", "paid", "paid_other", "other_amount"),
 }
 PER_PERSON_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "conversion_by_dimension": ("tech_id", "sales_rep"),
@@ -153,7 +158,7 @@ PER_PERSON_DIMENSIONS: dict[str, tuple[str, ...]] = {
 # queries/ applies lb_in_scope itself (tests/test_scope.py checks both).
 UNSCOPED_QUERIES = frozenset({
     "as_of", "import_history", "last_import", "rejects", "superseded", "dq_orphan_outcomes",
-    "rejects_count", "superseded_count",
+    "rejects_count", "superseded_count", "skipped",
 })
 
 

@@ -288,6 +288,7 @@ def generate(out_dir: Path, techs: int = 40, months: int = 24, seed: int = DEFAU
     _write_csv(paths["payouts"], _payout_columns(roster, leads, sales, cal, bad_rows))
     _write_csv(paths["jobs"], _job_columns(roster, jobs, cal))
     _write_csv(paths["attendance"], _attendance_columns(roster, attendance))
+    _write_reward_policy(out_dir)
     return paths
 
 
@@ -570,7 +571,7 @@ def _sales(rng: np.random.Generator, roster: dict, leads: dict, cal: dict, bad_r
         "has_row": contacted | crm_new | stale,
         "submit_paid": submit_paid,
         "win_paid": win_paid,
-        "win_spiff": WIN_SPIFF_CENTS + np.round(revenue * WIN_SPIFF_RATE).astype(np.int64),
+        "win_spiff": _win_spiff(revenue),
         "duplicate_claw": duplicate_claw,
         "cancel_claw": cancel_claw,
     }
@@ -591,8 +592,9 @@ def _attendance(rng: np.random.Generator, roster: dict, cal: dict) -> dict:
 
 # ---- lead quality story: one tech farms rewards with junk leads, one bunches at month end ----
 
-# Leads from this number on may be changed by the story (the planted bad rows come before it).
-STORY_FROM = 400
+# Leads from this number on may be changed by the story (the planted bad rows and the payroll
+# mistakes, from lead 400, come before it).
+STORY_FROM = 500
 
 
 def _quality_story_techs(roster: dict, cal: dict) -> tuple[int | None, int | None]:
@@ -934,12 +936,16 @@ def _payout_columns(roster: dict, leads: dict, sales: dict, cal: dict,
     lead = np.tile(number, len(kinds))
     use = (paid <= cal["as_of"]) & np.tile(keep, len(kinds))
     paid, amount, reason, lead = paid[use], amount[use], reason[use], lead[use]
+    tech = leads["tech"][lead - 1]
+    if bad_rows:
+        paid, amount, reason, lead, tech = _payroll_mistakes(roster, sales, cal, paid, amount,
+                                                             reason, lead, tech)
     if bad_rows:  # a second "Lead submitted" line keyed with a digit dropped (lead number 0 here)
         paid = np.append(paid, sales["submit_paid"][PAYOUT_TYPO - 1])
         amount = np.append(amount, SUBMIT_SPIFF_CENTS)
         reason = np.append(reason, 0)
         lead = np.append(lead, 0)
-    tech = leads["tech"][np.where(lead == 0, PAYOUT_TYPO, lead) - 1]
+        tech = np.append(tech, leads["tech"][PAYOUT_TYPO - 1])
     order = np.lexsort((reason, lead, tech, paid))
     paid, amount, reason = paid[order], amount[order], reason[order]
     lead, tech = lead[order], tech[order]
@@ -956,6 +962,79 @@ def _payout_columns(roster: dict, leads: dict, sales: dict, cal: dict,
         na = int(np.flatnonzero((lead == NA_SPIFF) & (reason == 0))[0])
         columns["Spiff"] = _replace(columns["Spiff"], [na], ["n/a"])
     return columns
+
+
+# ---- the reward program's payroll mistakes (docs/rewards.md) -----------------------------------
+
+# Payroll follows sample_data/reward_policy.toml ($25 a lead, $100 + 1 % of the sale when won,
+# cents rounded half up) except for four planted mistakes, each on the first lead from
+# MISTAKES_FROM on that fits it, so that the Reward program page's audit has something true to
+# find: a lead never paid, a win paid twice, a win paid without its 1 %, and a lead's reward paid
+# to another tech.
+MISTAKES_FROM = 400
+REWARD_POLICY_FILE = "reward_policy.toml"
+
+
+REWARD_POLICY_TEXT = """\
+# The reward policy payroll follows (docs/rewards.md): leadbridge audit --policy this file.
+name = "Harborline 2025 program"
+
+[[rule]]
+name = "Lead submitted"
+event = "submitted"
+amount = 25.00
+
+[[rule]]
+name = "Lead won"
+event = "won"
+amount = 100.00
+percent = 1.0
+base = "revenue"
+"""
+
+
+def _write_reward_policy(out_dir: Path) -> None:
+    """reward_policy.toml: the policy the payouts follow (mistakes aside), beside the exports."""
+    (out_dir / REWARD_POLICY_FILE).write_text(REWARD_POLICY_TEXT, encoding="utf-8")
+
+
+def _win_spiff(revenue_cents: np.ndarray) -> np.ndarray:
+    """$100 plus 1 % of the sale in cents, halves rounded up as the policy says."""
+    return WIN_SPIFF_CENTS + (revenue_cents + 50) // 100
+
+
+def reward_mistakes(sales: dict, cal: dict) -> dict[str, int]:
+    """The lead numbers of the planted payroll mistakes: kind -> lead number."""
+    n = len(sales["submit_paid"])
+    number = np.arange(1, n + 1)
+    settled = cal["as_of"] - 90  # paid well before the export: past any grace period
+    clean = ((sales["duplicate_claw"] == FAR) & (sales["cancel_claw"] == FAR)
+             & (number >= MISTAKES_FROM))
+    paid_win = clean & (sales["win_paid"] <= settled)
+    paid_lead = clean & (sales["submit_paid"] <= settled) & (sales["win_paid"] == FAR)
+    wins = number[paid_win][:2].tolist()
+    leads = number[paid_lead][:2].tolist()
+    found = {"unpaid": leads[:1], "paid_twice": wins[:1], "underpaid": wins[1:2],
+             "paid_to_other_tech": leads[1:2]}
+    return {kind: int(n[0]) for kind, n in found.items() if n}  # a small run may lack some
+
+
+def _payroll_mistakes(roster: dict, sales: dict, cal: dict, paid, amount, reason, lead, tech):
+    """The payout rows with the planted mistakes made (see reward_mistakes)."""
+    planted = {"unpaid": 0, "paid_twice": 0, "underpaid": 0, "paid_to_other_tech": 0}
+    planted |= reward_mistakes(sales, cal)  # lead number 0 matches no lead
+    submit, win = reason == 0, reason == 1
+    keep = ~((lead == planted["unpaid"]) & submit)
+    twice = np.flatnonzero((lead == planted["paid_twice"]) & win)
+    short = (lead == planted["underpaid"]) & win
+    amount = np.where(short, WIN_SPIFF_CENTS, amount)  # the 1 % of the sale forgotten
+    other = (lead == planted["paid_to_other_tech"]) & submit
+    tech = np.where(other, (tech + 1) % roster["n"], tech)  # keyed to the next tech on the roster
+
+    def pick(values):
+        return np.append(values[keep], values[twice])
+
+    return pick(paid), pick(amount), pick(reason), pick(lead), pick(tech)
 
 
 def _job_columns(roster: dict, jobs: dict, cal: dict) -> dict[str, pa.Array]:

@@ -444,9 +444,11 @@ def preview_summary(preview) -> str:
         preview.date_order or "", "no slashed dates")
     return (f"Table **{text.md(preview.table)}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
             f"{'decimal comma' if preview.decimal_comma else 'decimal point'}  \n"
-            f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
+            + ("A sample of a large file, its first part: " if preview.sampled else "")
+            + f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
             f"updated, {preview.unchanged:,} unchanged, {preview.superseded:,} superseded, "
-            f"**{preview.rejected:,} rejected**.")
+            f"**{preview.rejected:,} rejected**, {preview.skipped:,} skipped (report lines that "
+            "are no records: titles, totals, footers).")
 
 
 def column_matches(preview) -> pd.DataFrame:
@@ -463,19 +465,21 @@ def accounting_sentence(result: dict) -> str:
     """'leads.csv → leads: read 120 = 100 new + 12 updated + ...' (markdown, the names escaped)."""
     return (f"{text.md(result['file'])} → {text.md(result['table'])}: read {result['read']:,} = "
             f"{result['inserted']:,} new + {result['updated']:,} updated + {result['unchanged']:,} "
-            f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected")
+            f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected + "
+            f"{result.get('skipped', 0):,} skipped")
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=64)
 def _preview(path: str, version: int, name: str, table, date_order, decimal_comma, mapped=None):
-    # `mapped` (the saved mappings' version) is part of the cache key only.
+    # `mapped` (the saved mappings' version) is part of the cache key only. Only the file's first
+    # part is read (importer.SAMPLE_BYTES), so that an upload of any size stays small in memory.
     return ui_published.preview(db_file(), path, name, table=table, date_order=date_order,
-                                decimal_comma=decimal_comma)
+                                decimal_comma=decimal_comma, sample=True)
 
 
 def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):
-    """What importing an uploaded file would do (a rolled-back import), cached per file content
-    and saved mappings (a saved or removed mapping shows at once)."""
+    """What importing an uploaded file would do (a rolled-back import of its first part), cached
+    per file content and saved mappings (a saved or removed mapping shows at once)."""
     return _preview(str(path), data_version(), name, table, date_order, decimal_comma,
                     mappings.version(db.data_dir(db_file())))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from leadbridge import db, importer, store
+from leadbridge import db, importer, store, text
 
 _PIN = "_leadbridge_snapshot"
 
@@ -34,7 +34,7 @@ def waiting_note(path: str) -> None:
     """Say so when an import is running: a preview or an import waits for it."""
     info = store.holder(path)
     if info is not None:
-        st.info(store.describe_holder(info) + ": yours follows when it is done.",
+        st.info(text.md(store.describe_holder(info)) + ": yours follows when it is done.",
                 icon=":material/hourglass_top:")
 
 
@@ -57,9 +57,10 @@ def import_files(path: str, planned: list[tuple[str, Path, str | None]], **optio
     names = ", ".join(name for name, _, _ in planned)
 
     def waiting(message: str) -> None:
-        note.info(message + ": yours follows when it is done.", icon=":material/hourglass_top:")
+        note.info(text.md(message) + ": yours follows when it is done.",
+                  icon=":material/hourglass_top:")
 
-    with st.spinner(f"Importing {names}…"), db.writer(path, what=names, who=_who(),
+    with st.spinner(f"Importing {text.md(names)}…"), db.writer(path, what=names, who=_who(),
                                                       on_wait=waiting) as con:
         results = [importer.import_file(con, file, display_name=name, table=table, refresh=False,
                                         **options)

@@ -27,7 +27,8 @@ with upload_tab:
     files = st.file_uploader(
         "Export files (CSV or other delimited text, Excel, Parquet)",
         type=importer.ACCEPTED_EXTENSIONS,
-        accept_multiple_files=True, key="data_upload",
+        # a new key after an import empties the uploader (its files are imported and removed)
+        accept_multiple_files=True, key=f"data_upload_{st.session_state.get('data_round', 0)}",
         help="A file's table is found from its name (leads…, outcomes…, technicians…, payouts…, "
              "jobs…, attendance…) or its headers.")
     st.caption(f"Up to {serve.MAX_UPLOAD_MB} MB per file. Larger exports (a jobs history, "
@@ -50,7 +51,7 @@ with upload_tab:
         ui_published.waiting_note(ui.db_file())
     planned = []
     for i, upload in enumerate(files or []):
-        path = importer.save_upload(con, upload.name, upload.getvalue())
+        path = importer.save_upload(con, upload.name, upload)
         with st.container(border=True):
             top_left, top_right = st.columns([3, 2])
             top_left.markdown(f"**{text.md(upload.name)}**")
@@ -76,6 +77,10 @@ with upload_tab:
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
         st.session_state["data_results"] = ui_published.import_files(ui.db_file(), planned,
                                                                      **options)
+        for _, path, _ in planned:  # imported: the kept copy is no longer needed
+            importer.discard_upload(path)
+        # a new uploader key empties the uploader, whose files are imported and removed
+        st.session_state["data_round"] = st.session_state.get("data_round", 0) + 1
         st.rerun()  # the next run reads the snapshot just published
 
     for result in st.session_state.get("data_results", []):

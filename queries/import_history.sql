@@ -13,6 +13,7 @@ select
     unchanged,
     superseded,
     rejected,
+    skipped,
     array_to_string(ignored_columns, ', ') as ignored_columns,
     sha256,
 from imports

@@ -15,13 +15,15 @@ final as (
         r.header as "column",
         r.value,
         r.reason,
-        array_to_string(
-            list_transform(
-                list_zip(i.headers, r.raw_values),
-                lambda cell: coalesce(cell[1], '') || '=' || coalesce(cell[2], '')
-            ),
-            '; '
-        ) as raw_row,
+        -- a row rejected for its shape shows its line as it was; a record, its values by column
+        case when r.column_name is null and r.raw_line is not null then r.raw_line else
+            array_to_string(
+                list_transform(
+                    list_zip(i.headers, r.raw_values),
+                    lambda cell: coalesce(cell[1], '') || '=' || coalesce(cell[2], '')
+                ),
+                '; '
+            ) end as raw_row,
     from rejects as r
     inner join imports_of_interest as i
         on r.import_id = i.import_id

@@ -16,6 +16,7 @@ PAGES = {
     "technicians": "pages/technicians.py",
     "conversion": "pages/conversion.py",
     "revenue_rewards": "pages/revenue_rewards.py",
+    "rewards": "pages/rewards.py",
     "meeting": "pages/meeting.py",
     "lead_quality": "pages/lead_quality.py",
     "follow_up": "pages/follow_up.py",

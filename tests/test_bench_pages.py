@@ -10,13 +10,22 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from benchmarks import pages as bench
-from leadbridge import meeting, metrics
+from leadbridge import meeting, metrics, policy, rewards, sample
 from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db
 
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
-    return build_sample_db(tmp_path_factory.mktemp("bench_pages"))
+    file = build_sample_db(tmp_path_factory.mktemp("bench_pages"))
+    key = policy.add(sample.REWARD_POLICY_TEXT, file)  # the Reward program page audits it
+    policy.use(key, sample_policy_since(), file)
+    return file
+
+
+def sample_policy_since():
+    from datetime import date
+
+    return date(2024, 11, 1)
 
 
 def test_every_dashboard_page_is_in_the_benchmark():
@@ -54,8 +63,24 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
         finally:
             inside.pop()
 
+    def spy(name, real):
+        def call(con, chosen, filters, *args, **kwargs):
+            assert chosen.rules == policy.parse(sample.REWARD_POLICY_TEXT).rules
+            if name == bench.REWARD_AUDIT_LEADS:
+                assert args[0] == bench.REWARD_STATUSES
+            seen.append((name, filters, ()))
+            inside.append(True)
+            try:
+                return real(con, chosen, filters, *args, **kwargs)
+            finally:
+                inside.pop()
+        return call
+
     monkeypatch.setattr(metrics, "run", run)
     monkeypatch.setattr(meeting, "build", build)
+    for name, attr in ((bench.REWARD_AUDIT, "audit"), (bench.REWARD_AUDIT_LEADS, "audit_leads"),
+                       (bench.REWARD_SIMULATION, "simulate")):
+        monkeypatch.setattr(rewards, attr, spy(name, getattr(rewards, attr)))
     monkeypatch.setenv("LEADBRIDGE_DB", str(sample_db))
     st.cache_data.clear()  # every query reaches the engine once
     at = AppTest.from_file(str(DASHBOARD), default_timeout=90)
@@ -69,6 +94,9 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
         if name == bench.MEETING:
             assert filters == (sidebar.to_month, sidebar.branches, True, False)
             calls.add(bench.Call(bench.MEETING))
+        elif name in bench.REWARD_CALLS:
+            assert filters == sidebar
+            calls.add(bench.Call(name))
         else:
             calls.add(bench.Call(name, kind(filters, sidebar), extra))
     assert calls == set(bench.page_calls(page))

@@ -13,10 +13,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from leadbridge import policy, sample
 from tests.app_fixtures import CHART_PAGES, PAGES, ROOT, build_sample_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,6 +57,8 @@ def server(tmp_path_factory):
     """The dashboard on the sample company, served on a free local port."""
     _require_chromium()
     db_file = build_sample_db(tmp_path_factory.mktemp("browser"))
+    key = policy.add(sample.REWARD_POLICY_TEXT, db_file)  # as `make import-sample` does
+    policy.use(key, date(2024, 11, 1), db_file)
     port = _free_port()
     log = tmp_path_factory.mktemp("log") / "streamlit.log"
     env = {**os.environ, "LEADBRIDGE_DB": str(db_file)}
@@ -303,5 +307,58 @@ def test_the_lead_quality_page_names_the_flagged_techs(server, browser):
         page.wait_for_timeout(800)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "lead_quality_drill_1280x800.png"))
+    finally:
+        page.close()
+
+
+def _dollars(text: str) -> float:
+    """A compact money tile ($774.6k, $2.5M) as dollars."""
+    scale = {"k": 1e3, "M": 1e6, "B": 1e9}.get(text[-1], 1)
+    return float(text.strip("$kMB").replace(",", "")) * scale
+
+
+def _tile(page, label: str) -> str:
+    metric = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+    return metric.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def test_a_manager_audits_payroll_and_tries_another_policy(server, browser, tmp_path):
+    """Audit tab: the tiles, then the corrections payroll gets; What if: a changed amount in the
+    rules table changes the simulated cost."""
+    page = _open(browser, f"{server}/rewards?preset=All+data", SIZES[0])
+    try:
+        assert page.get_by_text("Policy in force since Nov 1, 2024").count() == 1
+        assert _tile(page, "Unpaid").startswith("$")
+        _shoot(page, "rewards_audit")
+        with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+            page.get_by_role("button", name="Download corrections for payroll (CSV)").click()
+        saved = tmp_path / "corrections.csv"
+        download.value.save_as(saved)
+        lines = saved.read_text().splitlines()
+        assert lines[0] == "tech_id,tech_name,lead_id,action,amount,why"
+        planted = [line for line in lines if ",L-100407," in line]  # paid to the wrong tech
+        assert len(planted) == 2 and ",recover,-25.0," in planted[0] and ",pay,25.0," in planted[1]
+        assert any(",L-100404,pay,25.0," in line for line in lines)  # never paid
+
+        page.get_by_role("tab", name="What if").click()
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        before = _tile(page, "Simulated cost")
+        editor = page.locator("[data-testid=stDataFrame]:visible").first
+        editor.scroll_into_view_if_needed()
+        box = editor.bounding_box()
+        # Row 1's "Amount ($)" cell: the third column after the row selector (about 300 px in).
+        page.mouse.dblclick(box["x"] + 300, box["y"] + 35 + 17)
+        page.wait_for_timeout(700)
+        page.keyboard.press("Control+A")
+        page.keyboard.type("300", delay=80)
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(1000)
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        page.get_by_text("$300 for every lead").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+        after = _tile(page, "Simulated cost")
+        assert after != before
+        assert _dollars(after) > _dollars(before) + 6000 * 250  # $275 more on some 6,000 leads
+        _shoot(page, "rewards_what_if")
     finally:
         page.close()

@@ -11,7 +11,8 @@ from leadbridge import db
 from leadbridge.cli import main
 
 LEADS = "Lead ID,Submitted,Tech ID\nL1,2026-03-04,T1\nL2,2026-03-05,T2\n"
-JSON_KEYS = {"file", "table", "read", "inserted", "updated", "unchanged", "superseded", "rejected"}
+JSON_KEYS = {"file", "table", "read", "inserted", "updated", "unchanged", "superseded", "rejected",
+             "skipped"}
 
 
 def run(capsys, *argv: str) -> tuple[int, list[str]]:
@@ -27,9 +28,9 @@ def test_import_prints_one_summary_line_per_file(capsys, write, db_file):
     assert code == 0
     assert out == [
         "leads.csv: imported as leads: read 2, inserted 2, updated 0, unchanged 0, superseded 0, "
-        "rejected 0",
+        "rejected 0, skipped 0",
         "techs.csv: imported as techs: read 1, inserted 1, updated 0, unchanged 0, superseded 0, "
-        "rejected 0 (ignored columns: Shoe Size)",
+        "rejected 0, skipped 0 (ignored columns: Shoe Size)",
     ]
 
 
@@ -40,7 +41,7 @@ def test_json_format_is_one_object_per_file(capsys, write, db_file):
     assert code == 1
     first, second = (json.loads(line) for line in out)
     assert first == {"file": "leads.csv", "table": "leads", "read": 3, "inserted": 2, "updated": 0,
-                     "unchanged": 0, "superseded": 0, "rejected": 1}
+                     "unchanged": 0, "superseded": 0, "rejected": 1, "skipped": 0}
     assert set(second) == JSON_KEYS | {"error"}
     assert second["file"] == "leads_empty.csv"
     assert second["error"].startswith("the file is empty")
@@ -63,7 +64,7 @@ def test_rejected_rows_are_shown_and_strict_exits_1(capsys, write, db_file):
                       "use e.g. 2026-03-04, 03/04/2026, 04.03.2026 or 4-Mar-2026")
     code, out = run(capsys, "import", str(path), "--db", str(db_file), "--strict")
     assert code == 1
-    assert out[0].endswith("unchanged 2, superseded 0, rejected 1")
+    assert out[0].endswith("unchanged 2, superseded 0, rejected 1, skipped 0")
 
 
 def test_long_reject_lists_are_cut(capsys, write, db_file):
@@ -92,7 +93,7 @@ def test_folder_is_imported_in_name_order(capsys, write, db_file, tmp_path):
     code, out = run(capsys, "import", str(tmp_path / "exports"), "--db", str(db_file))
     assert code == 0
     assert [line.split(":")[0] for line in out] == ["leads_1.csv", "leads_2.csv"]
-    assert out[1].endswith("inserted 0, updated 1, unchanged 0, superseded 0, rejected 0")
+    assert out[1].endswith("inserted 0, updated 1, unchanged 0, superseded 0, rejected 0, skipped 0")
     con = db.connect(db_file)
     assert con.execute("select lead_id, tech_id from leads order by 1").fetchall() == [
         ("L1", "T2"), ("L2", "T1")]
@@ -121,7 +122,7 @@ def test_dry_run_changes_nothing(capsys, write, db_file):
                     "--db", str(db_file), "--dry-run")
     assert code == 0
     assert out == ["leads.csv: would import as leads: read 3, inserted 2, updated 0, unchanged 0, "
-                   "superseded 0, rejected 1"]
+                   "superseded 0, rejected 1, skipped 0"]
     con = db.connect(db_file)
     assert con.execute("select count(*) from imports").fetchall() == [(0,)]
     con.close()

@@ -137,13 +137,12 @@ def _empty_workbook(path: Path) -> None:
 # A fragment of each refusal's message -> a tiny file that earns it (name, content).
 REFUSALS: dict[str, tuple[str, object]] = {
     "the file is empty": ("leads.csv", b""),
-    "the first line is empty": ("leads.csv", "\n" + LEADS_HEADER + "L1,2026-03-04,7,\n"),
+    "the file has no rows": ("leads.csv", "\n\n"),
     "no data rows": ("leads.csv", LEADS_HEADER),
     "contains NUL bytes": ("leads.csv", (LEADS_HEADER + "L1,2026-03-04,7,\n").encode("utf-16-le")),
     "not valid utf-16 text": ("leads.csv",
                               codecs.BOM_UTF16_LE + LEADS_HEADER.encode("utf-16-le") + b"\x00\xd8"),
-    "more values than the header": ("leads.csv",
-                                    LEADS_HEADER + "L1,2026-03-04,7,\nL2,2026-03-05,7,1,234.00\n"),
+    "do not line up": ("leads.csv", LEADS_HEADER + "L1,2026-03-04,7,1,234.00\nL2,2026-03-05,7,1,5\n"),
     "cannot read this Excel file": ("leads.xlsx", b"PK\x03\x04 not a workbook"),
     "no sheet with a header row": ("leads.xlsx", _empty_workbook),
     "cannot read the file as a table": ("leads.parquet", b"PAR1 not a parquet file"),
@@ -165,7 +164,7 @@ REFUSALS: dict[str, tuple[str, object]] = {
 
 # Refusals a person cannot meet: the command line and the Data page offer only valid tables and
 # date orders, and a file that reaches the row check always has its header row.
-NOT_FOR_PEOPLE = ("unknown table ", "unknown date order ", "the file has no rows")
+NOT_FOR_PEOPLE = ("unknown table ", "unknown date order ")
 
 
 def _refusal_rows() -> list[list[str]]:
@@ -222,6 +221,12 @@ BAD_ROWS = {
     "outcomes.csv": "Lead ID,Stage,Close Date,Amount\nL1,Maybe later,,\nL2,won,,5\nL3,lost,,\n"
                     "L4,won,2026-03-04,\nL5,won,2026-03-04,-5\nL6,open,,\n",
     "techs.csv": "Tech ID,Status\nT1,On leave\nT2,Active\n",
+    # damaged rows, then a second table: each rejected for its real cause
+    "leads_damaged.csv": LEADS_HEADER + "L0,2026-03-04,7,10\n" * 6
+                         + "L1,2026-03-04,7,10\nL2,2026-03-04,7,1,234.00\n"
+                         "L3,2026-03-04,7,1,234.00,9\nL4,2026-03-04,7\nL5;2026-03-04;7;10\n"
+                         'L6,2026-03-04,7,"10\nL7,2026-03-04,7,10\n\nTech ID,Pay Date,Amount\n'
+                         "7,2026-03-04,25\n",
     "attendance.csv": "Meeting Date,Person ID,Attended\n2026-03-10,7,maybe\n2026-03-10,8,Y\n",
 }
 
@@ -281,7 +286,7 @@ def test_sample_accounting_and_rejects_are_the_real_ones(tmp_path, capsys):
     real = {}
     for line in output.splitlines():
         found = re.match(r"(\S+): imported as (\w+): read (\d+), inserted (\d+), updated (\d+), "
-                         r"unchanged (\d+), superseded (\d+), rejected (\d+)", line)
+                         r"unchanged (\d+), superseded (\d+), rejected (\d+), skipped (\d+)", line)
         if found:
             real[found.group(1)] = [found.group(2), *found.groups()[2:]]
     rows = tables(section(DOC, "### 6.8 "))[0]

@@ -10,7 +10,7 @@ import pytest
 from leadbridge import db, importer
 
 CANONICAL = ("techs", "leads", "outcomes", "outcome_history", "payouts", "jobs", "attendance")
-COUNTS = ("read", "inserted", "updated", "unchanged", "superseded", "rejected")
+COUNTS = ("read", "inserted", "updated", "unchanged", "superseded", "rejected", "skipped")
 
 
 def counts(result) -> tuple[int, ...]:
@@ -42,14 +42,14 @@ def test_accounting_identity_in_the_result_and_the_imports_table(con, write):
     ])
     a = importer.import_file(con, first)
     b = importer.import_file(con, second)
-    assert counts(a) == (4, 2, 0, 0, 1, 1)
-    assert counts(b) == (5, 1, 1, 1, 1, 1)
+    assert counts(a) == (4, 2, 0, 0, 1, 1, 0)
+    assert counts(b) == (5, 1, 1, 1, 1, 1, 0)
     for result in (a, b):
         assert result.read == sum(counts(result)[1:])
 
     stored = con.execute(
         "select import_id, file_name, sha256, table_name, rows_read, inserted, updated, unchanged, "
-        "superseded, rejected from imports order by import_id").fetchall()
+        "superseded, rejected, skipped from imports order by import_id").fetchall()
     assert stored == [
         (a.import_id, "leads_1.csv", hashlib.sha256(first.read_bytes()).hexdigest(), "leads",
          *counts(a)),
@@ -58,7 +58,8 @@ def test_accounting_identity_in_the_result_and_the_imports_table(con, write):
     ]
     assert a.sha256 == stored[0][2]
     assert con.execute("select count(*) from imports where rows_read <> "
-                       "inserted + updated + unchanged + superseded + rejected").fetchone() == (0,)
+                       "inserted + updated + unchanged + superseded + rejected + skipped"
+                       ).fetchone() == (0,)
     stored_leads = con.execute("select lead_id, tech_id, customer_name from leads order by 1")
     assert stored_leads.fetchall() == [
         ("L1", "T1", "Acme"), ("L2", "T2", "Beta"), ("L4", "T1", "Delta Ltd")]
@@ -97,7 +98,7 @@ def test_importing_the_same_files_twice_changes_nothing_the_second_time(con, com
     second = [importer.import_file(con, f) for f in company]
     for a, b in zip(first, second, strict=True):
         valid_keys = a.inserted
-        assert counts(b) == (a.read, 0, 0, valid_keys, a.superseded, a.rejected), b.file
+        assert counts(b) == (a.read, 0, 0, valid_keys, a.superseded, a.rejected, 0), b.file
     assert canonical(con) == before
     last = max(r.import_id for r in first)
     assert [r.import_id for r in second] == list(range(last + 1, last + 7))
@@ -112,9 +113,9 @@ def test_later_outcomes_export_updates_the_state_and_keeps_the_history(con, writ
         ["L3", "Working", "", ""]]))
     may = importer.import_file(con, write("outcomes_may.csv", [
         header, ["L1", "Closed Won", "2026-04-02", "1650"]]))  # corrected revenue, same status
-    assert counts(march) == (2, 2, 0, 0, 0, 0)
-    assert counts(april) == (3, 1, 1, 1, 0, 0)
-    assert counts(may) == (1, 0, 1, 0, 0, 0)
+    assert counts(march) == (2, 2, 0, 0, 0, 0, 0)
+    assert counts(april) == (3, 1, 1, 1, 0, 0, 0)
+    assert counts(may) == (1, 0, 1, 0, 0, 0, 0)
     assert con.execute("select lead_id, status, status_raw, revenue, import_id "
                        "from outcomes order by 1").fetchall() == [
         ("L1", "won", "Closed Won", Decimal("1650.00"), may.import_id),
@@ -154,7 +155,7 @@ def test_a_crash_midway_leaves_the_database_as_it_was(con, write, take_snapshot,
     assert db.data_version(con) == version
 
     monkeypatch.setattr(db, "run_script", real)  # the connection is not left in a transaction
-    assert counts(importer.import_file(con, later)) == (3, 1, 1, 0, 0, 1)
+    assert counts(importer.import_file(con, later)) == (3, 1, 1, 0, 0, 1, 0)
     assert db.data_version(con) == version + 1
 
 
@@ -180,7 +181,7 @@ def test_payouts_without_id_get_a_stable_derived_id(con, write):
              ["T1", "L1", "2026-03-31", "50.00", "Spiff"],                  # a second, equal payout
              ["T1", "L1", "2026-04-15", "(50.00)", "Clawback: duplicate"]]
     first = importer.import_file(con, write("payouts_march.csv", march))
-    assert counts(first) == (3, 3, 0, 0, 0, 0)
+    assert counts(first) == (3, 3, 0, 0, 0, 0, 0)
     rows = con.execute("select payout_id, amount, reason from payouts order by paid_on, payout_id"
                        ).fetchall()
     assert [r[1:] for r in rows] == [(Decimal("50.00"), "Spiff"), (Decimal("50.00"), "Spiff"),
@@ -191,13 +192,13 @@ def test_payouts_without_id_get_a_stable_derived_id(con, write):
     before = canonical(con)
 
     again = importer.import_file(con, write("payouts_march_again.csv", march))
-    assert counts(again) == (3, 0, 0, 3, 0, 0)
+    assert counts(again) == (3, 0, 0, 3, 0, 0, 0)
     assert canonical(con) == before
 
     # The next payroll export repeats March and adds a third equal payout: only that one is new.
     april = importer.import_file(con, write("payouts_april.csv", [
         *march, ["T1", "L1", "2026-03-31", "50.00", "Spiff"]]))
-    assert counts(april) == (4, 1, 0, 3, 0, 0)
+    assert counts(april) == (4, 1, 0, 3, 0, 0, 0)
     assert con.execute("select count(*) from payouts where payout_id like '%-3'").fetchone() == (1,)
 
 
@@ -213,5 +214,35 @@ def test_dry_run_counts_like_the_real_import_and_changes_nothing(con, write, tak
     assert take_snapshot(con) == before
     assert importer.describe(dry).startswith("outcomes_2.csv: would import as outcomes: read 5")
     real = importer.import_file(con, later)
-    assert counts(dry) == counts(real) == (5, 1, 1, 1, 1, 1)
+    assert counts(dry) == counts(real) == (5, 1, 1, 1, 1, 1, 0)
     assert importer.describe(real).startswith("outcomes_2.csv: imported as outcomes: read 5")
+
+
+def test_report_lines_are_skipped_and_counted(con, tmp_path):
+    """A report-style export: the title lines, the group heading, the subtotal and the footer are
+    read, skipped with their reason and never imported; the identity holds with skipped."""
+    path = tmp_path / "leads_report.csv"
+    path.write_text(
+        "Leads by branch\nDate range: 03/01/2026 - 03/31/2026\n\n"
+        "Lead ID,Submitted,Tech ID,Est. Value\n"
+        "Boston\nL1,2026-03-04,T1,100\nL2,2026-03-05,T2,200\nSubtotal Boston,,,300\n"
+        "L3,2026-03-06,T1,50\nGrand Total,,,350\n\nGenerated By: CRM\nCopyright 2026 Acme\n",
+        encoding="utf-8")
+    result = importer.import_file(con, path)
+    assert counts(result) == (10, 3, 0, 0, 0, 0, 7)
+    assert result.header_line == 4
+    skipped = importer.list_skipped(con, result.import_id)
+    assert skipped["row"].tolist() == [1, 2, 5, 8, 10, 12, 13]
+    assert skipped.set_index("row")["reason"].to_dict() == {
+        1: "above the header: a title or preamble line",
+        2: "above the header: a title or preamble line",
+        5: "a group heading of the report",
+        8: "a total or subtotal row of the report",
+        10: "a total or subtotal row of the report",
+        12: "a footer line below the data (report name, totals, generated by, copyright)",
+        13: "a footer line below the data (report name, totals, generated by, copyright)",
+    }
+    assert skipped.set_index("row")["line"][12] == "Generated By: CRM"
+    assert con.execute("select lead_id, estimated_value from leads order by 1").fetchall() == [
+        ("L1", 100), ("L2", 200), ("L3", 50)]
+    assert con.execute("select rows_read, skipped from imports").fetchone() == (10, 7)

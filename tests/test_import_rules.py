@@ -31,7 +31,7 @@ REFUSED = {
     "empty file": ("leads.csv", b"", ["the file is empty", "export it again with a header row"]),
     "header only": ("leads.csv", "Lead ID,Submitted,Tech ID\n",
                     ["has a header row but no data rows"]),
-    "blank lines only": ("leads.csv", "\n\n", ["the first line is empty", "header row"]),
+    "blank lines only": ("leads.csv", "\n\n", ["the file has no rows", "header row"]),
     "binary": ("leads.csv", b"\x00\x01\x02\x03binary\x00junk\n",
                ["not a text table", "NUL bytes", "save it as CSV UTF-8, Excel or Parquet"]),
     "broken UTF-16": ("leads.csv", LEADS.encode("utf-16") + b"\x00\xd8A\x00",
@@ -48,10 +48,10 @@ REFUSED = {
     "headers fit two tables": (
         "export.csv", "Lead ID,Status,Submitted,Tech ID\nL9,Open,2026-03-04,T1\n",
         ["the headers fit more than one table (leads, outcomes)", "or pass --table"]),
-    "more values than the header": (
-        "leads.csv", "Lead ID,Submitted,Tech ID\nL9,2026-03-04,T1\nL10,2026-03-04,T1,extra\n",
-        ["row 3 has more values than the header has columns",
-         "quote values that contain the delimiter"]),
+    "header and rows do not line up": (
+        "leads.csv", "Lead ID,Submitted,Tech ID\nL9,2026-03-04,T1,a\nL10,2026-03-04,T1,b\n",
+        ["the header row (line 1) names 3 columns but 2 of the 2 rows below it have more values (4)",
+         "do not line up"]),
     "ambiguous dates": (
         "leads.csv", "Lead ID,Submitted,Tech ID\nL9,03/04/2026,T1\nL10,04/05/2026,T1\n",
         ["all 2 slashed dates (like 03/04/2026) could be read day-first or month-first",
@@ -187,12 +187,13 @@ def test_row_breaking_two_rules_is_one_rejected_row_with_two_reasons(con, write)
         [3, "Est. Value", "-5"], [3, "Lead ID", None], [3, "Submitted", "someday"]]
 
 
-def test_rejected_row_numbers_count_quoted_line_breaks_as_one_row(con, write):
+def test_rejected_row_numbers_are_the_lines_of_the_file(con, write):
+    """A quoted value over two lines takes two lines: the row below it is on line 5."""
     rows = [LEAD_ROWS[0], ["L1", "2026-03-04", "T1", "10"],
             ["L2\nsecond line", "2026-03-05", "T1", "20"], ["L3", "soon", "T1", "30"]]
     result = importer.import_file(con, write("leads.csv", rows))
     assert (result.read, result.inserted, result.rejected) == (3, 2, 1)
-    assert importer.list_rejects(con)["row"].tolist() == [4]
+    assert importer.list_rejects(con)["row"].tolist() == [5]
     assert con.execute("select lead_id from leads order by 1").fetchall() == [
         ("L1",), ("L2\nsecond line",)]
 

@@ -162,7 +162,8 @@ def leads(frames) -> pd.DataFrame:
 def test_generate_returns_the_six_files(default_dir):
     paths = sample.generate(default_dir / "again")
     assert {t: p.name for t, p in paths.items()} == FILES
-    assert sorted(p.name for p in (default_dir / "again").iterdir()) == sorted(FILES.values())
+    assert sorted(p.name for p in (default_dir / "again").iterdir()) == sorted(
+        [*FILES.values(), sample.REWARD_POLICY_FILE])
 
 
 def test_same_seed_gives_the_same_bytes_and_another_seed_does_not(default_dir, tmp_path):
@@ -176,8 +177,8 @@ def test_same_seed_gives_the_same_bytes_and_another_seed_does_not(default_dir, t
 
 def test_committed_sample_data_is_what_generate_writes_now(default_dir):
     committed = sorted(p.name for p in SAMPLE_DATA.iterdir())
-    assert committed == sorted([*FILES.values(), "README.md"])
-    for name in FILES.values():
+    assert committed == sorted([*FILES.values(), "README.md", sample.REWARD_POLICY_FILE])
+    for name in [*FILES.values(), sample.REWARD_POLICY_FILE]:
         assert (SAMPLE_DATA / name).read_bytes() == (default_dir / name).read_bytes(), name
     readme = (SAMPLE_DATA / "README.md").read_text()
     assert "leadbridge sample --out sample_data --seed 7" in readme
@@ -422,6 +423,17 @@ def test_revenue_margin_and_losses(leads):
     assert lost["Close Date"].notna().sum() == len(lost) - 1  # the planted one has none
 
 
+# The planted payroll mistakes of the committed sample (docs/rewards.md): kind -> lead number.
+PLANTED_MISTAKES = {"unpaid": 404, "paid_twice": 400, "underpaid": 401, "paid_to_other_tech": 407}
+
+
+def test_payroll_mistakes_are_the_documented_ones(tmp_path):
+    assert sample.MISTAKES_FROM == 400  # the first leads from 400 on that fit each mistake
+    text = (SAMPLE_DATA / "README.md").read_text()
+    for kind, number in PLANTED_MISTAKES.items():
+        assert sample._lead_key(number) in text, kind
+
+
 def test_payouts_follow_the_reward_rules(frames, leads):
     payouts = frames["payouts"]
     paid = pd.to_datetime(payouts["Pay Date"], format="%Y-%m-%d")
@@ -429,16 +441,28 @@ def test_payouts_follow_the_reward_rules(frames, leads):
     amount = pd.to_numeric(payouts["Spiff"], errors="coerce")
     submitted = payouts[payouts["Reason"] == "Lead submitted"]
     due = leads[leads["day"] < pd.Timestamp("2026-10-01")]
-    assert sorted(submitted["Lead ID"]) == sorted([*due["Lead #"], "L-10181"])
+    planted = {kind: sample._lead_key(n) for kind, n in PLANTED_MISTAKES.items()}
+    assert sorted(submitted["Lead ID"]) == sorted(
+        [*due["Lead #"][due["Lead #"] != planted["unpaid"]], "L-10181"])
+    due = due[due["Lead #"] != planted["unpaid"]]
     assert set(submitted["Spiff"]) == {"25.00", "n/a"}
     expected_day = (due["day"].dt.to_period("M") + 1).dt.start_time + pd.Timedelta(days=14)
     got_day = submitted.drop_duplicates("Lead ID").set_index("Lead ID")["Pay Date"]
     assert (got_day.loc[due["Lead #"]].to_numpy() == expected_day.dt.strftime("%Y-%m-%d")).all()
     won = leads[(leads["status"] == "won") & (leads["Close Date"] < pd.Timestamp("2026-10-01"))
                 & leads["Closed Won Amount"].notna()].set_index("Lead #")
-    win_rows = payouts[payouts["Reason"] == "Lead won"].set_index("Lead ID")
+    win_rows = payouts[payouts["Reason"] == "Lead won"]
+    assert win_rows["Lead ID"].value_counts().loc[planted["paid_twice"]] == 2
+    win_rows = win_rows.drop_duplicates("Lead ID").set_index("Lead ID")
     spiff = win_rows.loc[won.index, "Spiff"].astype(float)
-    assert np.allclose(spiff, 100 + 0.01 * won["Closed Won Amount"], atol=0.006)
+    expected = 100 + np.floor(won["Closed Won Amount"] + 0.5) / 100  # 1 %, halves rounded up
+    short = won.index == planted["underpaid"]
+    assert np.allclose(spiff[~short], expected[~short], atol=1e-9)
+    assert spiff[short].tolist() == [100.0]  # the planted mistake: the 1 % forgotten
+    tech_of = leads.set_index("Lead #")["Technician ID"]
+    other = payouts[payouts["Employee ID"].to_numpy()
+                    != tech_of.reindex(payouts["Lead ID"]).fillna("").to_numpy()]
+    assert other["Lead ID"].tolist() == ["L-10181", planted["paid_to_other_tech"]]
     clawback = amount < 0
     assert 0.02 <= clawback.mean() <= 0.03
     claws = payouts[clawback]

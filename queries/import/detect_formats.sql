@@ -1,12 +1,12 @@
--- Evidence for the file's date order and decimal separator; one row for the whole file. Each
--- kind of value is read once: the counts come from one pass over the dates and one over the
--- amounts.
+-- Evidence for the file's date order and decimal separator; one row for the whole file. Only
+-- rows with one value per column count (a shifted row's description is no amount). Each kind
+-- of value is read once: the counts come from one pass over the dates and one over the amounts.
 with dates as (
-    select unnest(list_value({dates})::varchar[]) as v from stg
+    select unnest(list_value({dates})::varchar[]) as v from stg where fits
 ),
 
 money as (
-    select lb_money_digits(unnest(list_value({money})::varchar[])) as v from stg
+    select lb_money_digits(unnest(list_value({money})::varchar[])) as v from stg where fits
 ),
 
 slashed as (

@@ -1,5 +1,6 @@
--- The audit of one import (one row) and its rejected rows (one row per broken rule, with the raw
--- cells of the row: {cells}), then a new data version so that every cached result is recomputed.
+-- The audit of one import (one row), its rejected rows (one row per broken rule, with the raw
+-- cells of the row: {cells}, and its line as the file had it) and its skipped lines (one row
+-- each, with the reason), then a new data version so that every cached result is recomputed.
 insert into imports
 select
     $import_id as import_id,
@@ -15,12 +16,13 @@ select
     $headers as headers,
     $header_columns as matched_columns,
     $ignored as ignored_columns,
-    (select count(*) from parsed) as rows_read,
+    (select count(*) from parsed) + (select count(*) from skipped) as rows_read,
     (select count(*) from incoming where action = 'inserted') as inserted,
     (select count(*) from incoming where action = 'updated') as updated,
     (select count(*) from incoming where action = 'unchanged') as unchanged,
     (select count(*) from superseded) as superseded,
-    (select count(*) from parsed where len(problems) > 0) as rejected;
+    (select count(*) from parsed where len(problems) > 0) as rejected,
+    (select count(*) from skipped) as skipped;
 
 insert into rejects
 select
@@ -32,13 +34,30 @@ select
     nullif(trim(problem.value), '') as value,
     problem.reason,
     raw_values,
+    raw_line,
 from (
-    select p.line_no, list_value({cells}) as raw_values, unnest(p.problems) as problem
+    select
+        p.line_no,
+        if(r.line_no is null, null, list_value({cells})) as raw_values,
+        l.line as raw_line,
+        unnest(p.problems) as problem,
     from parsed as p
-    inner join raw as r
+    left join raw as r
         on p.line_no = r.line_no
+    left join numbered_lines as l
+        on p.line_no = l.line_no
     where len(p.problems) > 0
 );
+
+insert into skipped_rows
+select
+    $import_id as import_id,
+    s.line_no,
+    s.reason,
+    l.line as raw_line,
+from skipped as s
+left join numbered_lines as l
+    on s.line_no = l.line_no;
 
 update meta
 set value = cast(cast(value as bigint) + 1 as varchar)

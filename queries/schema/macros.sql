@@ -11,6 +11,9 @@ create or replace macro lb_id(s) as regexp_replace(nullif(trim(s), ''), '^([0-9]
 -- Words (statuses, lead types) compared as lowercase words separated by one space.
 create or replace macro lb_word(s) as nullif(trim(regexp_replace(lower(s), '[^0-9a-z]+', ' ', 'g')), '');
 
+-- Header comparison key (contract.normalize_header): lowercase letters and digits only.
+create or replace macro lb_header_key(s) as regexp_replace(lower(s), '[^0-9a-z]+', '', 'g');
+
 create or replace macro lb_bool(s, true_words, false_words) as (
     case
         when list_contains(true_words, lower(trim(s))) then true

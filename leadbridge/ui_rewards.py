@@ -1,0 +1,287 @@
+"""The Streamlit side of the Reward program page: the policy in force, the audit tab and the
+what-if tab. The engine (leadbridge.policy, leadbridge.rewards) does the work; this draws it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from leadbridge import charts_rewards, contract, exports, metrics, policy, rewards, ui, ui_table
+from leadbridge.metrics import Filters
+
+# Session keys owned by this module.
+START = "rw_start"  # the TOML the what-if starts from (the policy in force, or an upload)
+EDITOR = "rw_rules"
+STATUS_PICK = "rw_status"
+GRACE = "rw_grace"
+
+AUDIT_LABELS = {"pending": "Not due yet", "unpaid": "Unpaid", "underpaid": "Underpaid",
+                "overpaid": "Overpaid"}
+BEHAVIOUR_NOTE = (
+    "The simulation keeps the techs' behaviour as it was: the same leads, the same wins, on the "
+    "same days. A different policy may change what techs submit; this does not guess how."
+)
+
+
+def _money(label: str, help_text: str | None = None):
+    return st.column_config.NumberColumn(label, format="dollar", help=help_text)
+
+
+AUDIT_TECH_COLUMNS = {
+    "tech_id": "Tech ID", "tech_name": "Technician", "earned": _money("Earned"),
+    "due": _money("Due now"), "paid": _money("Paid"), "unpaid_amount": _money("Unpaid"),
+    "underpaid_amount": _money("Underpaid by"), "overpaid_amount": _money("Overpaid by"),
+}
+AUDIT_LEAD_COLUMNS = {
+    "lead_id": "Lead", "tech_id": "Tech ID",
+    "submitted_at": st.column_config.DateColumn("Submitted"), "status": "Lead status",
+    "earned": _money("Earned"), "due": _money("Due now"), "pending": _money("Not due yet"),
+    "paid": _money("Paid"), "audit": "Audit",
+    "duplicate_payment": st.column_config.CheckboxColumn("Paid twice"),
+    "paid_to_other_tech": st.column_config.CheckboxColumn("Paid to another tech"),
+}
+SIM_TECH_COLUMNS = {
+    "tech_id": "Tech ID", "tech_name": "Technician", "simulated_cost": _money("Simulated"),
+    "actual_cost": _money("Paid"), "difference": _money("Difference"),
+}
+
+
+# --- the policy in force ----------------------------------------------------------------------
+
+
+def policy_in_force() -> tuple[str, policy.Policy, date] | None:
+    """(key, policy, since) of the policy in force beside this database, or None."""
+    try:
+        return policy.in_force(ui.db_file())
+    except (policy.PolicyError, OSError, ValueError) as exc:
+        st.error(_plain(f"The policy in force cannot be read: {exc}"))
+        return None
+
+
+def _in_force_text(current) -> str | None:
+    return None if current is None else policy.text_of(current[0], ui.db_file())
+
+
+def no_policy_panel() -> None:
+    """No policy in force yet: keep one from a TOML file and put it in force."""
+    st.info("No reward policy is in force yet. Upload the policy file (TOML, see docs/rewards.md) "
+            "to audit what payroll paid against it.")
+    upload = st.file_uploader("Policy file (.toml)", type=["toml"], key="rw_keep_upload")
+    since = st.date_input("In force from", value=date(date.today().year, 1, 1), key="rw_since")
+    if upload is not None and st.button("Keep and put in force", key="rw_keep"):
+        try:
+            key = policy.add(upload.getvalue().decode("utf-8"), ui.db_file(), source=upload.name,
+                             replace=True)
+            policy.use(key, since, ui.db_file())
+        except (policy.PolicyError, UnicodeDecodeError) as exc:
+            st.error(_plain(str(exc)))
+            return
+        st.rerun()
+
+
+def policy_caption(current) -> None:
+    key, chosen, since = current
+    st.markdown(f"**Policy in force since {since:%b %-d, %Y}:** {_plain(chosen.name)}")
+    st.caption(_plain(policy.explain(chosen)))
+
+
+def _plain(text: str) -> str:
+    """Text from a file, shown in markdown as text (no markup)."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
+
+
+# --- cached engine calls --------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Auditing…", max_entries=64)
+def _audit(path: str, version: int, text: str, filters: Filters, grace: int) -> dict:
+    return rewards.audit(ui.connection(), policy.parse(text), filters, grace)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _audit_leads(path: str, version: int, text: str, filters: Filters, grace: int,
+                 statuses: tuple[str, ...]) -> pd.DataFrame:
+    return rewards.audit_leads(ui.connection(), policy.parse(text), filters, statuses, grace)
+
+
+@st.cache_data(show_spinner="Simulating…", max_entries=64)
+def _simulate(path: str, version: int, text: str, filters: Filters) -> dict:
+    return rewards.simulate(ui.connection(), policy.parse(text), filters)
+
+
+def _corrections_csv(text: str, filters: Filters, grace: int) -> str:
+    frame = rewards.corrections(ui.connection(), policy.parse(text), filters, grace)
+    return rewards.corrections_csv(frame)
+
+
+# --- the audit tab ----------------------------------------------------------------------------
+
+
+def audit_tab(filters: Filters, current) -> None:
+    if current is None:
+        no_policy_panel()
+        return
+    policy_caption(current)
+    text = _in_force_text(current)
+    grace = int(st.number_input(
+        "Grace days", min_value=0, max_value=365, value=rewards.DEFAULT_GRACE_DAYS, step=1,
+        key=GRACE, help="Days payroll has after a lead is submitted or won before its reward is "
+        "due. Rewards of more recent events are 'not due yet'."))
+    data = _audit(ui.db_file(), ui.data_version(), text, filters, grace)
+    t = data["totals"]
+    st.caption(f"The {t['leads']:,} leads submitted in {metrics.period_label(filters)}, judged by "
+               f"everything paid up to {pd.Timestamp(data['as_of']):%b %-d, %Y} (the latest date "
+               "in the data).")
+    ui.kpi_tiles([
+        {"label": "Earned", "kind": "money", "value": t["earned"],
+         "help": "What the period's leads earned under the policy so far."},
+        {"label": "Paid", "kind": "money", "value": t["paid"],
+         "help": "What payroll paid for these leads, whatever the tech, clawbacks deducted."},
+        {"label": f"Unpaid ({t['leads_unpaid']:,} leads)", "kind": "money",
+         "value": t["unpaid_amount"], "inverse": True,
+         "help": "Rewards due (past the grace days) on leads that got nothing."},
+        {"label": f"Underpaid ({t['leads_underpaid']:,} leads)", "kind": "money",
+         "value": t["underpaid_amount"], "inverse": True,
+         "help": "What is still owed on leads paid less than is due."},
+        {"label": f"Overpaid ({t['leads_overpaid']:,} leads)", "kind": "money",
+         "value": t["overpaid_amount"], "inverse": True,
+         "help": "What was paid beyond what leads earned (double payments, missed clawbacks)."},
+        {"label": f"Not due yet ({t['leads_pending']:,} leads)", "kind": "money",
+         "value": t["pending"], "help": "Earned within the grace days: payroll has not had to "
+         "pay it yet."},
+        {"label": "Unmatched payouts", "kind": "count", "value": t["unmatched_payouts"],
+         "help": f"Payouts in the period for no known lead (bonuses, prizes, typos): "
+         f"${t['unmatched_amount']:,.2f}. The audit cannot judge them."},
+    ])
+    st.subheader("Per tech")
+    by_tech = pd.DataFrame(data["by_tech"], columns=list(rewards.AUDIT_BY_TECH_KEYS))
+    if by_tech.empty:
+        st.info(ui.empty_note(filters, "leads with rewards"))
+    else:
+        ui_table.table(by_tech, "rewards", "audit-by-tech", filters, key="rw_audit_tech",
+                 column_config=AUDIT_TECH_COLUMNS)
+    st.subheader("Leads to fix")
+    picked = st.multiselect("Audit verdict", list(AUDIT_LABELS),
+                            default=["unpaid", "underpaid", "overpaid"],
+                            format_func=AUDIT_LABELS.get, key=STATUS_PICK)
+    leads = _audit_leads(ui.db_file(), ui.data_version(), text, filters, grace,
+                         tuple(picked) or tuple(AUDIT_LABELS))
+    st.caption(f"{len(leads):,} lead(s)")
+    if not leads.empty:
+        ui_table.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",
+                 column_config=AUDIT_LEAD_COLUMNS, height=min(420, 38 + 35 * len(leads)))
+    name = exports.file_stem("rewards", "corrections", filters, date.today())
+    st.download_button(
+        "Download corrections for payroll (CSV)",
+        lambda: _corrections_csv(text, filters, grace), f"{name}.csv", "text/csv",
+        key="rw_corrections", icon=":material/download:",
+        help="One row per tech and lead to pay (amount owed) or recover (negative amount), "
+        "with why. Built when you click.")
+
+
+# --- the what-if tab ------------------------------------------------------------------------
+
+
+def _rules_editor(start: policy.Policy, branches: list[str], version: str) -> pd.DataFrame:
+    frame = pd.DataFrame(policy.rule_rows(start), columns=[
+        "name", "event", "amount", "percent", "base", "cap", "min_revenue", "lead_types",
+        "branches", "from", "to"])
+    frame["from"] = pd.to_datetime(frame["from"])
+    frame["to"] = pd.to_datetime(frame["to"])
+    config = {
+        "name": st.column_config.TextColumn("Rule", required=True),
+        "event": st.column_config.SelectboxColumn("Pays when", options=list(policy.EVENTS),
+                                                  required=True),
+        "amount": st.column_config.NumberColumn("Amount ($)", min_value=0, format="%.2f"),
+        "percent": st.column_config.NumberColumn("Percent", min_value=0, format="%.2f %%",
+                                                 help="Won rules: percent of the base"),
+        "base": st.column_config.SelectboxColumn("Of the", options=list(policy.BASES)),
+        "cap": st.column_config.NumberColumn("At most ($)", min_value=0, format="%.2f"),
+        "min_revenue": st.column_config.NumberColumn("Min sale ($)", min_value=0, format="%.2f"),
+        "lead_types": st.column_config.MultiselectColumn(
+            "Lead types", options=list(contract.LEAD_TYPES), help="Empty: every type"),
+        "branches": st.column_config.MultiselectColumn(
+            "Branches", options=branches, help="Empty: every branch"),
+        "from": st.column_config.DateColumn("From"),
+        "to": st.column_config.DateColumn("To"),
+    }
+    return st.data_editor(frame, num_rows="dynamic", hide_index=True, column_config=config,
+                          key=f"{EDITOR}_{version}")
+
+
+def what_if_tab(filters: Filters, current) -> None:
+    start_text = st.session_state.get(START) or _in_force_text(current) or policy.EXAMPLE
+    upload = st.file_uploader("Or start from a policy file (.toml)", type=["toml"],
+                              key="rw_whatif_upload")
+    if upload is not None:
+        uploaded = upload.getvalue().decode("utf-8", errors="replace")
+        try:
+            policy.parse(uploaded, upload.name)
+            start_text = uploaded
+        except policy.PolicyError as exc:
+            st.error(_plain(str(exc)))
+    start = policy.parse(start_text)
+    st.caption("Change the rules below (add or remove rows); the figures follow. Started from "
+               + ("the policy in force." if current is not None and start_text ==
+                  _in_force_text(current) else _plain(f"{start.name}.")))
+    branches = sorted(ui.query("filter_choices").query("kind == 'branch'")["value"].tolist())
+    version = str(abs(hash(start_text)) % 10**8)
+    left, right = st.columns([3, 1])
+    with left:
+        edited = _rules_editor(start, branches, version)
+    try:
+        draft = policy.from_rows(f"{start.name} (what if)", edited.to_dict("records"))
+    except policy.PolicyError as exc:
+        st.error(_plain(f"These rules cannot be simulated: {exc}"))
+        return
+    with right:
+        st.markdown("**In plain words**")
+        for rule in draft.rules:
+            st.markdown("- " + _plain(f"{rule.name}: {policy.explain_rule(rule)}"))
+    text = policy.to_toml(draft)
+    sim = _simulate(ui.db_file(), ui.data_version(), text, filters)
+    st.info(BEHAVIOUR_NOTE, icon=":material/info:")
+    t = sim["totals"]
+    ui.kpi_tiles([
+        {"label": "Simulated cost", "kind": "money", "value": t["simulated_cost"],
+         "previous": t["actual_cost"], "inverse": True,
+         "help": "What this policy would have cost for the period's events; the change is "
+         "against what was actually paid."},
+        {"label": "Actually paid", "kind": "money", "value": t["actual_cost"],
+         "help": "Rewards paid in the period, clawbacks deducted."},
+        {"label": "Cost per won deal", "kind": "money", "value": t["simulated_cost_per_won_deal"],
+         "inverse": True, "help": "Simulated cost ÷ deals won in the period."},
+        {"label": "Revenue per reward $", "kind": "ratio",
+         "value": t["simulated_revenue_per_reward_dollar"],
+         "help": "Revenue attributed ÷ simulated cost."},
+        {"label": "Program ROI", "kind": "rate", "value": t["simulated_program_roi"],
+         "help": "(Gross margin of deals won − simulated cost) ÷ simulated cost."},
+        {"label": "Deals won", "kind": "count", "value": t["deals_won"],
+         "help": "Leads won with their close date in the period (the same under any policy)."},
+    ])
+    if t["leads_missing_margin"]:
+        st.warning(f"{t['leads_missing_margin']:,} won lead(s) have no gross margin: their "
+                   "margin share counts as $0.")
+    monthly = pd.DataFrame(sim["monthly"], columns=list(rewards.SIM_MONTHLY_KEYS))
+    ui.chart(charts_rewards.simulated_vs_actual(monthly, ui.empty_note(filters, "rewards")))
+    by_tech = pd.DataFrame(sim["by_tech"], columns=list(rewards.SIM_BY_TECH_KEYS))
+    ui.chart(charts_rewards.tech_difference(by_tech, ui.empty_note(filters, "differences")))
+    st.subheader("Per tech")
+    ui_table.table(by_tech.sort_values("difference", ascending=False), "rewards", "what-if-by-tech",
+             filters, key="rw_sim_tech", column_config=SIM_TECH_COLUMNS)
+    st.subheader("Keep this policy")
+    cols = st.columns([2, 1, 1], vertical_alignment="bottom")
+    name = cols[0].text_input("Name", value=f"{start.name} (what if)", key="rw_save_name")
+    kept = policy.Policy(name.strip() or draft.name, draft.rules)
+    if cols[1].button("Save as a new policy", key="rw_save"):
+        try:
+            key = policy.add(policy.to_toml(kept), ui.db_file(), source="the rules table")
+            st.success(f"Kept as {key}. Put it in force with `leadbridge policies use {key} "
+                       "--from YYYY-MM-DD`.")
+        except policy.PolicyError as exc:
+            st.error(_plain(str(exc)))
+    cols[2].download_button("Download as TOML", policy.to_toml(kept),
+                            f"{policy.slug(kept.name)}.toml", "application/toml",
+                            key="rw_toml", icon=":material/download:")

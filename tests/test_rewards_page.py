@@ -1,0 +1,100 @@
+"""The Reward program page in AppTest: the audit's tiles and tables are the audit command's numbers,
+and a changed rule changes the what-if figures to the simulation's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from leadbridge import db, policy, rewards, sample, ui
+from leadbridge.metrics import Filters
+from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, copy_db
+
+DEFAULT = Filters.months("2025-11", "2026-10")  # the sidebar's default: the last 12 months
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    file = build_sample_db(tmp_path_factory.mktemp("rewards_page"))
+    key = policy.add(sample.REWARD_POLICY_TEXT, file)
+    policy.use(key, date(2024, 11, 1), file)
+    return file
+
+
+def open_page(monkeypatch, db_file) -> AppTest:
+    monkeypatch.setenv("LEADBRIDGE_DB", str(db_file))
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=90)
+    at.switch_page(PAGES["rewards"])
+    return at.run()
+
+
+def tile(at: AppTest, label: str) -> str:
+    matches = [m.value for m in at.metric if m.label.startswith(label)]
+    assert matches, f"no tile {label!r}; tiles: {[m.label for m in at.metric]}"
+    return matches[0]
+
+
+def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
+    at = open_page(monkeypatch, sample_db)
+    assert not at.exception, [e.value for e in at.exception]
+    chosen = policy.parse(sample.REWARD_POLICY_TEXT)
+    expected = rewards.audit(db.connect(sample_db), chosen, DEFAULT)
+    t = expected["totals"]
+    assert tile(at, "Earned") == ui.fmt("money", t["earned"])
+    assert tile(at, "Paid") == ui.fmt("money", t["paid"])
+    assert tile(at, f"Unpaid ({t['leads_unpaid']:,} leads)") == ui.fmt("money", t["unpaid_amount"])
+    assert tile(at, "Unmatched payouts") == str(t["unmatched_payouts"])
+    assert any("25 for every lead; when won, \\$100 plus 1 % of the sale" in c.value
+               for c in at.caption)  # as text: $ escaped, not LaTeX
+    frames = [d.value for d in at.dataframe]
+    per_tech = next(f for f in frames if "underpaid_amount" in f.columns)
+    assert per_tech["tech_id"].tolist() == [r["tech_id"] for r in expected["by_tech"]]
+    to_fix = next(f for f in frames if "audit" in f.columns)
+    assert set(to_fix["audit"]) <= {"unpaid", "underpaid", "overpaid"}
+    assert len(to_fix) == t["leads_unpaid"] + t["leads_underpaid"] + t["leads_overpaid"]
+    assert any(b.label.startswith("Download corrections") for b in at.get("download_button"))
+
+    at.multiselect(key="rw_status").set_value(["overpaid"]).run()
+    to_fix = next(d.value for d in at.dataframe if "audit" in d.value.columns)
+    assert set(to_fix["audit"]) == {"overpaid"} and len(to_fix) == t["leads_overpaid"]
+
+    at.number_input(key="rw_grace").set_value(0).run()
+    zero = rewards.audit(db.connect(sample_db), chosen, DEFAULT, grace_days=0)["totals"]
+    assert zero["unpaid_amount"] > t["unpaid_amount"]
+    assert tile(at, f"Unpaid ({zero['leads_unpaid']:,} leads)") == ui.fmt("money",
+                                                                        zero["unpaid_amount"])
+
+
+def test_a_changed_rule_changes_the_what_if_figures(monkeypatch, sample_db):
+    at = open_page(monkeypatch, sample_db)
+    con = db.connect(sample_db)
+    chosen = policy.parse(sample.REWARD_POLICY_TEXT)
+    before = rewards.simulate(con, chosen, DEFAULT)["totals"]
+    assert tile(at, "Simulated cost") == ui.fmt("money", before["simulated_cost"])
+    assert len(at.data_editor) == 1
+    rules = at.data_editor[0].value
+    assert rules["amount"].tolist() == [25.0, 100.0]
+    assert any("simulation keeps the techs' behaviour as it was" in i.value for i in at.info)
+
+    # The what-if starts from another policy (as an upload does): $50 a lead, 3 % of the margin.
+    other = policy.parse(sample.REWARD_POLICY_TEXT.replace("amount = 25.00", "amount = 50.00")
+                         .replace('percent = 1.0\nbase = "revenue"', 'percent = 3.0\nbase = "margin"'))
+    at.session_state["rw_start"] = policy.to_toml(other)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = rewards.simulate(con, other, DEFAULT)["totals"]
+    assert after["simulated_cost"] != before["simulated_cost"]
+    assert tile(at, "Simulated cost") == ui.fmt("money", after["simulated_cost"])
+    assert tile(at, "Cost per won deal") == ui.fmt("money", after["simulated_cost_per_won_deal"])
+    assert tile(at, "Program ROI") == ui.fmt("rate", after["simulated_program_roi"])
+    assert at.data_editor[0].value["amount"].tolist() == [50.0, 100.0]
+    assert any("50 for every lead" in m.value for m in at.markdown)
+
+
+def test_without_a_policy_the_page_asks_for_one(monkeypatch, sample_db, tmp_path):
+    at = open_page(monkeypatch, copy_db(sample_db, tmp_path))  # no policies/ beside the copy
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No reward policy is in force yet" in i.value for i in at.info)
+    assert len(at.data_editor) == 1  # the what-if starts from the example policy
