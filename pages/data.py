@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import contract, importer, quality, ui
+from leadbridge import contract, importer, quality, ui, ui_access
 
 st.title("Data")
 st.caption("Import the exports you already have: leads (field service tool), outcomes (CRM), "
@@ -11,7 +11,10 @@ st.caption("Import the exports you already have: leads (field service tool), out
 DETECT = "Detect from the file"
 TABLES = {DETECT: None, **{t.description.split(";")[0]: t.name for t in contract.TABLES.values()}}
 
-upload_tab, history_tab, quality_tab = st.tabs(["Import", "Import history & rejects", "Data quality"])
+# Execs also see who may see what (the access file) and the access log.
+execs = ui_access.current_person().role == "exec"
+upload_tab, history_tab, quality_tab, *access_tab = st.tabs(
+    ["Import", "Import history & rejects", "Data quality", *(["Access"] if execs else [])])
 
 with upload_tab:
     files = st.file_uploader(
@@ -105,3 +108,7 @@ with quality_tab:
             else:
                 st.caption(check.fix)
                 ui.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
+
+if access_tab:
+    with access_tab[0]:
+        ui_access.access_tab()
