@@ -55,6 +55,9 @@ class Filters:
     # The branches the person asking may see (access scope), None for every branch. Not a filter:
     # queries apply it with lb_in_scope($scope, branch) whatever the filters say.
     scope: tuple[str, ...] | None = field(default=None)
+    # Whether per-person money (per-tech and per-rep revenue, rewards, one person's payouts) is
+    # shown: False drops the columns of PER_PERSON_MONEY from every result (see run).
+    money: bool = field(default=True)
 
     @classmethod
     def months(cls, from_month: str, to_month: str, branches=(), lead_types=(), techs=()) -> Filters:
@@ -63,6 +66,27 @@ class Filters:
         if start > end:
             raise ValueError(f"the period starts ({from_month}) after it ends ({to_month})")
         return cls(start, end, tuple(branches), tuple(lead_types), tuple(techs))
+
+    def for_person(self, person) -> Filters:
+        """These filters as `person` (an access.Person) may run them: their scope and money rule.
+
+        AccessDenied (naming the branch) when a branch filter is outside the person's branches."""
+        person.check_branches(self.branches)
+        return replace(self, scope=person.scope, money=person.money)
+
+    def check_scope(self) -> None:
+        """AccessDenied when a branch filter names a branch outside the scope: such a filter would
+        otherwise show an empty result as if the branch had no data."""
+        if self.scope is None:
+            return
+        outside = [b for b in self.branches if b not in self.scope]
+        if outside:
+            from leadbridge.access import AccessDenied
+
+            raise AccessDenied(
+                f"branch{'es' if len(outside) > 1 else ''} {', '.join(outside)} "
+                f"{'are' if len(outside) > 1 else 'is'} outside the branches you may see "
+                f"({', '.join(self.scope) or 'none'})")
 
     @property
     def from_month(self) -> str:
@@ -96,7 +120,46 @@ class Filters:
             "lead_types": list(self.lead_types),
             "techs": list(self.techs),
             "scope": None if self.scope is None else list(self.scope),
+            "money": self.money,
         }
+
+
+# Per-person money (ACCESS.md): for each query whose rows are per tech, per rep or per payout, the
+# money columns a person without the money right never receives. The one list of it: metrics.run
+# drops them, so every page, download, chart, report and deck follows. A query whose rows are per
+# person only for some breakdowns names the $dimension values that make them so.
+PER_PERSON_MONEY: dict[str, tuple[str, ...]] = {
+    "by_tech": ("revenue_attributed", "reward_cost", "revenue_per_reward_dollar"),
+    "conversion_by_dimension": ("revenue_attributed",),
+    "meeting_top_techs": ("revenue_attributed",),
+    "meeting_biggest_wins": ("revenue",),
+    "meeting_closed_leads": ("revenue",),
+    "lead_list": ("revenue",),
+    "clawbacks": ("amount",),
+    "dq_payouts_unknown_leads": ("amount",),
+    "dq_payouts_unknown_techs": ("amount",),
+    "dq_orphan_outcomes": ("revenue",),
+}
+PER_PERSON_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "conversion_by_dimension": ("tech_id", "sales_rep"),
+}
+
+# Queries that take no access scope, and why: the as-of date (a date, no row), and the import
+# records the Data page shows to people who may import (ACCESS.md: rejects show raw rows and are
+# not scoped by branch; outcomes whose lead is unknown have no branch yet). Every other query in
+# queries/ applies lb_in_scope itself (tests/test_scope.py checks both).
+UNSCOPED_QUERIES = frozenset({
+    "as_of", "import_history", "last_import", "rejects", "superseded", "dq_orphan_outcomes",
+})
+
+
+def personal_money_columns(name: str, params: dict) -> tuple[str, ...]:
+    """The per-person money columns of a query's result with these parameters."""
+    columns = PER_PERSON_MONEY.get(name, ())
+    dimensions = PER_PERSON_DIMENSIONS.get(name)
+    if dimensions is not None and params.get("dimension") not in dimensions:
+        return ()
+    return columns
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
@@ -104,6 +167,10 @@ def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = Non
 
     `$as_of` is computed for queries that use it unless given; other `$params` come as keywords.
     The staged tables are rebuilt first when an import changed the data since they were built.
+    Who is asking comes with the filters (scope, money); a query run without filters takes them as
+    the keywords `scope` and `money` (default: everything, the administrator). A person without
+    the money right never gets the query's PER_PERSON_MONEY columns; a branch filter outside the
+    scope raises AccessDenied.
     """
     db.refresh_staging(con)
     return _run(con, name, filters, **extra)
@@ -112,15 +179,27 @@ def run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = Non
 def _run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = None,
          **extra) -> pd.DataFrame:
     sql = db.load_sql(name)
-    params = dict(filters.params()) if filters else {}
+    if filters is not None:
+        if "scope" in extra or "money" in extra:
+            raise ValueError("scope and money travel with the filters: Filters.for_person")
+        filters.check_scope()
+        params = dict(filters.params())
+    else:
+        params = {"scope": None, "money": True}
     params.update(extra)
+    if params["scope"] is not None:
+        params["scope"] = list(params["scope"])
     if "$as_of" in sql and "as_of" not in params:
         params["as_of"] = _as_of(con, filters)
     cur = con.cursor()
     try:
-        return cur.execute(sql, db.bind(sql, params)).df()
+        frame = cur.execute(sql, db.bind(sql, params)).df()
     finally:
         cur.close()
+    if not params["money"]:
+        frame = frame.drop(columns=[c for c in personal_money_columns(name, params)
+                                    if c in frame.columns])
+    return frame
 
 
 # Queries run side by side by run_many: DuckDB runs the cursors of one database in parallel and

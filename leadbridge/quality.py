@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from leadbridge import db
+from leadbridge import metrics
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,11 @@ CHECKS = (
 )
 
 
-def quality_report(con) -> list[tuple[Check, pd.DataFrame]]:
-    """Every check with the rows it found (empty frames for checks that pass)."""
-    db.refresh_staging(con)
-    return [(check, con.cursor().execute(db.load_sql(check.query)).df()) for check in CHECKS]
+def quality_report(con, person=None) -> list[tuple[Check, pd.DataFrame]]:
+    """Every check with the rows it found (empty frames for checks that pass), for `person` (an
+    access.Person: their branches, without per-person money unless they have it) or everyone."""
+    scope, money = (None, True) if person is None else (person.scope, person.money)
+    return [(check, metrics.run(con, check.query, scope=scope, money=money)) for check in CHECKS]
 
 
 def format_report(report: list[tuple[Check, pd.DataFrame]], max_rows: int = 20) -> str:

@@ -7,7 +7,7 @@ select
     p.amount,
     coalesce(p.reason, 'Not given') as reason,
     p.branch,
-from lb_payouts_paid($start, $end, $branches, $lead_types, $techs) as p
+from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope) as p
 left join stg_techs as t
     on p.tech_id = t.tech_id
 where p.amount < 0

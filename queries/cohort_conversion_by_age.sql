@@ -2,7 +2,7 @@
 -- cohort heatmap); one row per submission month and month of age.
 with cohort as (
     select submitted_month, status, closed_at,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 sizes as (

@@ -4,7 +4,7 @@ with cohort as (
     select
         lb_dimension_value($dimension, branch, lead_type, sales_rep, tech_id) as dimension_value,
         *,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 final as (

@@ -6,7 +6,7 @@ with cohort as (
         count(*) as leads_submitted,
         count(*) filter (where status = 'won') as leads_won,
         count(*) filter (where status = 'lost') as leads_lost,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 
@@ -15,7 +15,7 @@ deals as (
         lb_dimension_value($dimension, branch, lead_type, sales_rep, tech_id) as dimension_value,
         count(*) as deals_won,
         sum(revenue) as revenue_attributed,
-    from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 

@@ -2,6 +2,7 @@
 select
     lead_id,
     tech_id,
+    branch,
     submitted_at,
     contacted_at,
     closed_at,
@@ -11,6 +12,6 @@ select
         case when closed_at < submitted_at then 'closed before submission' end
     ) as problem,
 from stg_leads
-where contacted_at < submitted_at
-    or closed_at < submitted_at
+where (contacted_at < submitted_at or closed_at < submitted_at)
+    and lb_in_scope($scope, branch)
 order by submitted_at, lead_id

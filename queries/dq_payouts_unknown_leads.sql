@@ -6,7 +6,9 @@ select
     paid_on,
     amount,
     reason,
+    branch,
 from stg_payouts
 where lead_id is not null
     and not lead_known
+    and lb_in_scope($scope, branch)
 order by paid_on, payout_id

@@ -1,4 +1,5 @@
--- Technicians with leads who are not in the roster; one row per such tech.
+-- Technicians with leads who are not in the roster; one row per such tech (their leads in the
+-- branches the person asking may see; a lead's branch as stg_leads gives it).
 select
     l.tech_id,
     any_value(l.tech_name order by l.submitted_at desc) as tech_name,
@@ -6,6 +7,9 @@ select
     min(l.submitted_at) as first_lead,
     max(l.submitted_at) as last_lead,
 from leads as l
+inner join stg_leads as s
+    on l.lead_id = s.lead_id
 where not exists (select 1 from techs as t where t.tech_id = l.tech_id)
+    and lb_in_scope($scope, s.branch)
 group by l.tech_id
 order by leads desc, l.tech_id

@@ -5,4 +5,4 @@ select
     count(*) filter (where status in ('qualified', 'quoted', 'won')) as qualified,
     count(*) filter (where status in ('quoted', 'won')) as quoted,
     count(*) filter (where status = 'won') as won,
-from lb_cohort($start, $end, $branches, $lead_types, $techs)
+from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)

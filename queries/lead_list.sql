@@ -15,5 +15,5 @@ select
     revenue,
     loss_reason,
     days_to_contact,
-from lb_cohort($start, $end, $branches, $lead_types, $techs)
+from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
 order by submitted_at desc, lead_id

@@ -11,5 +11,5 @@ select
     lead_type_label as lead_type,
     customer_name,
     estimated_value,
-from lb_awaiting_contact($as_of, $end, $branches, $lead_types, $techs)
+from lb_awaiting_contact($as_of, $end, $branches, $lead_types, $techs, $scope)
 order by submitted_at, lead_id

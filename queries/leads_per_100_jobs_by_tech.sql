@@ -8,12 +8,13 @@ with jobs_run as (
     where completed_at between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($techs, tech_id)
+        and lb_in_scope($scope, branch)
     group by tech_id
 ),
 
 leads as (
     select tech_id, count(*) as leads_submitted,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 

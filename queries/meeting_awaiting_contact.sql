@@ -2,7 +2,7 @@
 -- sales rep, the longest waiting first, so each rep leaves with their own list to call; one row
 -- per lead. A slide's part is $limit rows from row $offset (a null $limit: every row).
 with waiting as (
-    select * from lb_awaiting_contact($as_of, $end, $branches, $lead_types, $techs)
+    select * from lb_awaiting_contact($as_of, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 final as (

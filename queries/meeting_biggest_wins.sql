@@ -1,7 +1,7 @@
 -- The biggest wins: the $top deals won in the period with the most revenue, with the tech who
 -- found each; one row per deal (lead).
 with deals as (
-    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 final as (

@@ -2,7 +2,7 @@
 -- submitted, with its outcome and loss reason, by tech; one row per lead. A slide's part is
 -- $limit rows from row $offset (a null $limit: every row); `tech` is labelled over every row.
 with closed as (
-    select * from lb_closed($start, $end, $branches, $lead_types, $techs)
+    select * from lb_closed($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 final as (

@@ -13,7 +13,7 @@ cohort as (
         tech_id,
         count(*) as leads_submitted,
         count(*) filter (where status = 'won') as leads_won,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 

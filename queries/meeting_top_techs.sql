@@ -1,21 +1,22 @@
 -- The meeting's rankings for the period: the $top techs with the most leads submitted, the most
 -- won deals and the most won revenue (ties: won deals for revenue, then the tech's label and ID),
--- zeros left out; one row per ranking and place. The measures are by_tech's, per tech.
+-- zeros left out; one row per ranking and place. The measures are by_tech's, per tech. The
+-- revenue ranking is per-person money: a person without it ($money false) gets no such rows.
 with cohort as (
     select tech_id, count(*) as leads_submitted,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
 deals as (
     select tech_id, count(*) as deals_won, sum(revenue) as revenue_attributed,
-    from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
 paid as (
     select tech_id
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     group by tech_id
 ),
 
@@ -64,6 +65,7 @@ ranked as (
         *,
     from per_tech
     where revenue_attributed > 0
+        and $money
 )
 
 select ranking, place, tech_id, tech, branch, leads_submitted, deals_won, revenue_attributed,

@@ -11,7 +11,7 @@ cohort as (
         count(*) filter (where status = 'won') as leads_won,
         count(*) filter (where status = 'lost') as leads_lost,
         count(*) filter (where status not in ('won', 'lost')) as leads_open,
-    from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 
@@ -20,7 +20,7 @@ deals as (
         cast(date_trunc('month', closed_at) as date) as month_start,
         count(*) as deals_won,
         sum(revenue) as revenue_attributed,
-    from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 
@@ -28,7 +28,7 @@ paid as (
     select
         cast(date_trunc('month', paid_on) as date) as month_start,
         sum(amount) as reward_cost,
-    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
     group by all
 ),
 

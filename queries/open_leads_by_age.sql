@@ -4,7 +4,7 @@ with backlog as (
     select
         status,
         date_diff('day', submitted_at, cast($as_of as date)) as age_days,
-    from lb_backlog($end, $branches, $lead_types, $techs)
+    from lb_backlog($end, $branches, $lead_types, $techs, $scope)
     where submitted_at <= $as_of
 ),
 

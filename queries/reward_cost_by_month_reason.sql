@@ -6,6 +6,6 @@ select
     sum(amount) as amount,
     count(*) filter (where amount < 0) as clawbacks,
     coalesce(sum(amount) filter (where amount < 0), 0) as clawback_amount,
-from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
 group by all
 order by month, reason

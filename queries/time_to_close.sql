@@ -1,7 +1,7 @@
 -- Deals won in the period by days from submission to close; one row per bucket (all six, zeros
 -- included, plus "date error" when a close date is before submission).
 with deals as (
-    select days_to_close from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    select days_to_close from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 buckets as (

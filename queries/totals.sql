@@ -1,20 +1,22 @@
 -- Every cohort and activity total of METRICS.md for the period and filters; one row.
 with cohort as (
-    select * from lb_cohort($start, $end, $branches, $lead_types, $techs)
+    select * from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 deals as (
-    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs)
+    select * from lb_deals_won($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 paid as (
-    select * from lb_payouts_paid($start, $end, $branches, $lead_types, $techs)
+    select * from lb_payouts_paid($start, $end, $branches, $lead_types, $techs, $scope)
 ),
 
 active_roster as (
     select tech_id
     from techs
-    where active and lb_selected($branches, coalesce(branch, 'Unassigned'))
+    where active
+        and lb_selected($branches, coalesce(branch, 'Unassigned'))
+        and lb_in_scope($scope, coalesce(branch, 'Unassigned'))
 ),
 
 cohort_totals as (

@@ -52,7 +52,7 @@ CASES = {
                           ["P1", "T1", "L1", "2026-03-31", "50", "Spiff"],
                           ["P2", "T1", "L404", "2026-03-31", "25", "Spiff"],
                           ["P3", "T1", "", "2026-03-31", "10", "Bonus"]])],
-        [["P2", "T1", "L404", ts(D(2026, 3, 31)), Decimal("25.00"), "Spiff"]]),
+        [["P2", "T1", "L404", ts(D(2026, 3, 31)), Decimal("25.00"), "Spiff", "Unassigned"]]),
     "dq_payouts_unknown_techs": (
         [("payouts.csv", [["Payout ID", "Tech ID", "Paid On", "Amount"],
                           ["P1", "T1", "2026-03-31", "50"], ["P2", "T9", "2026-03-31", "50"],
@@ -62,14 +62,15 @@ CASES = {
         [("outcomes.csv", [["Lead ID", "Status", "First Contact", "Close Date", "Revenue"],
                            ["L1", "Won", "2026-03-02", "2026-03-05", "100"],
                            ["L2", "Lost", "2026-03-08", "2026-03-09", ""]])],
-        [["L2", "T2", ts(D(2026, 3, 10)), ts(D(2026, 3, 8)), ts(D(2026, 3, 9)),
+        [["L2", "T2", "Unassigned", ts(D(2026, 3, 10)), ts(D(2026, 3, 8)), ts(D(2026, 3, 9)),
           "contacted before submission and closed before submission"]]),
     "dq_possible_duplicates": (
         [("leads_more.csv", [["Lead ID", "Submitted", "Tech ID", "Customer", "Lead Type"],
                              ["L3", "2026-03-21", "T2", "acme ", "Model upgrade"],
                              ["L4", "2026-04-25", "T1", "Acme", "Upsell"],
                              ["L5", "2026-03-05", "T1", "Acme", "Complaint"]])],
-        [["L1", "L3", "Acme", "upgrade", ts(D(2026, 3, 1)), ts(D(2026, 3, 21)), 20, "T1", "T2"]]),
+        [["L1", "L3", "Acme", "upgrade", ts(D(2026, 3, 1)), ts(D(2026, 3, 21)), 20, "T1", "T2",
+          "Unassigned", "Unassigned"]]),
     "dq_unrecognized_lead_types": (
         [("leads_more.csv", [["Lead ID", "Submitted", "Tech ID", "Lead Type"],
                              ["L3", "2026-03-02", "T1", "Duct cleaning"],
