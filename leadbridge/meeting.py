@@ -266,12 +266,18 @@ def slide_rows(con, m: Meeting, slide: Slide) -> pd.DataFrame:
     return part_rows(con, m, slide.key, slide.part, slide.rows_per_slide)
 
 
-def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True) -> Meeting:
-    """The meeting's content for a YYYY-MM month and optional branches.
+def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True,
+          person=None) -> Meeting:
+    """The meeting's content for a YYYY-MM month and optional branches, as `person` (an
+    access.Person; None: everything) may see it: their branches only, and privacy always on
+    without the per-person money right.
 
     `lists=False` leaves the two lead lists unfetched (their sizes are counted): what the page
     needs to show one slide; `list_rows` and `slide_rows` fetch them a part at a time."""
     filters = Filters.months(month, month, sorted(branches))
+    if person is not None:
+        filters = filters.for_person(person)
+        privacy = privacy or not person.money
     previous = filters.previous()
     last_year = filters.shifted_years(-1)
     year = replace(filters, start=filters.start.replace(month=1))

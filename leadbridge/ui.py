@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve
+from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve, ui_access
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -61,7 +61,13 @@ def _query(path: str, version: int, name: str, filters: Filters | None, extra: t
 
 
 def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
-    """A query's result, cached by (query, parameters, data version)."""
+    """A query's result as the signed-in person may see it (their branch scope and money rule go
+    with the filters, or as keywords without filters), cached by (query, parameters, version)."""
+    person = ui_access.current_person()
+    if filters is not None:
+        filters = filters.for_person(person)
+    else:
+        extra.update(scope=person.scope, money=person.money)
     return _query(db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
 
 
@@ -460,20 +466,23 @@ def preview_import(path, name: str, table=None, date_order=None, decimal_comma=N
 
 
 @st.cache_data(show_spinner="Preparing the meeting…", max_entries=64)
-def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool, lists: bool):
-    return meeting.build(_connection(path), month, branches, privacy, lists=lists)
+def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool, lists: bool,
+             person):
+    return meeting.build(_connection(path), month, branches, privacy, lists=lists, person=person)
 
 
 def meeting_content(month: str, branches, privacy: bool, lists: bool = False) -> meeting.Meeting:
-    """The meeting's content for a month and branches, cached by data version; its lead lists
-    only with `lists` (the deck), else fetched a slide at a time with `meeting_rows`."""
-    return _meeting(db_file(), data_version(), month, tuple(branches), privacy, lists)
+    """The meeting's content for a month and branches as the signed-in person may see it, cached
+    by data version; its lead lists only with `lists` (the deck), else fetched a slide at a time
+    with `meeting_rows`."""
+    return _meeting(db_file(), data_version(), month, tuple(branches), privacy, lists,
+                    ui_access.current_person())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _meeting_rows(path: str, version: int, month: str, branches: tuple, privacy: bool, key: str,
-                  part: int | None):
-    content = _meeting(path, version, month, branches, privacy, False)
+                  part: int | None, person):
+    content = _meeting(path, version, month, branches, privacy, False, person)
     con = _connection(path)
     if part is None:
         return meeting.list_rows(con, content, key)
@@ -482,7 +491,7 @@ def _meeting_rows(path: str, version: int, month: str, branches: tuple, privacy:
 
 def _rows(content: meeting.Meeting, key: str, part: int | None) -> pd.DataFrame:
     return _meeting_rows(db_file(), data_version(), content.month, tuple(content.filters.branches),
-                         content.privacy, key, part)
+                         content.privacy, key, part, ui_access.current_person())
 
 
 def meeting_rows(content: meeting.Meeting, slide: meeting.Slide) -> pd.DataFrame:

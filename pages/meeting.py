@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, deck, meeting, ui
+from leadbridge import charts, deck, meeting, ui, ui_access
 
 filters = ui.current_filters()  # only its branches apply: the meeting picks its own month
 months = ui.data_months()
@@ -13,9 +13,13 @@ month = controls.selectbox(
     label_visibility="collapsed",
     help="The meeting's month (default: the latest complete month). The sidebar's branch "
          "filter applies; its period, lead type and technician filters do not.")
-privacy = controls.toggle("Privacy", value=True, key="meeting_privacy",
-                          help="On: no per-person money (rewards paid, revenue per tech, revenue "
-                               "of a tech's own wins). Team totals stay.")
+if ui_access.privacy_locked():  # a role without per-person money: always on
+    privacy = controls.toggle("Privacy", value=True, disabled=True, key="meeting_privacy_locked",
+                              help="Always on for your role: no per-person money.")
+else:
+    privacy = controls.toggle("Privacy", value=True, key="meeting_privacy",
+                              help="On: no per-person money (rewards paid, revenue per tech, "
+                                   "revenue of a tech's own wins). Team totals stay.")
 content = ui.meeting_content(month, filters.branches, privacy)
 slides = meeting.slides(content)
 slide = slides[ui.slide_picker("meeting_slide", [s.title for s in slides], controls)]

@@ -166,6 +166,7 @@ def _sign_in(browser, url: str, subject: str):
     page.locator("input[name=sub]").fill(subject)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(re.compile(re.escape(url) + r"/?(\?.*)?$"), timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("heading", level=1).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     _idle(page)
     return context, page
 
@@ -217,6 +218,13 @@ def _csv_downloads(page) -> list[tuple[str, list[dict]]]:
     return tables
 
 
+def _no_exception(page, key: str) -> None:
+    errors = page.locator("[data-testid=stException]").all_inner_texts()
+    if errors:
+        _shoot(page, f"error_{key}")
+    assert not errors, f"{key}: {errors}"
+
+
 def _assert_only_branches(page, key: str, allowed: set[str], tables) -> None:
     hidden = [b for b in BRANCHES if b not in allowed]
     text = _text(page)
@@ -265,13 +273,13 @@ def test_an_exec_signs_in_sees_everything_and_signs_out(dashboard, browser):
         confirm.wait_for(timeout=PAGE_TIMEOUT_MS)
         confirm.click()
         page.wait_for_url(re.compile(re.escape(url) + r"/?(\?.*)?$"), timeout=PAGE_TIMEOUT_MS)
+        page.get_by_role("button", name="Sign in").wait_for(timeout=PAGE_TIMEOUT_MS)
         _idle(page)
-        assert page.get_by_role("button", name="Sign in").count() == 1, "signed out"
         assert page.locator(".js-plotly-plot").count() == 0
         _shoot(page, "exec_signed_out")
         page.goto(f"{url}/technicians")
-        _idle(page)
-        assert page.get_by_role("button", name="Sign in").count() == 1, "still signed out"
+        page.get_by_role("button", name="Sign in").wait_for(timeout=PAGE_TIMEOUT_MS)
+        assert page.locator(".js-plotly-plot").count() == 0, "still signed out"
     finally:
         context.close()
 
@@ -290,8 +298,9 @@ def test_a_boston_manager_sees_boston_only_on_every_page_and_table(dashboard, br
             _open_page(page, url, key)
             if key != "meeting":
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
-            assert page.locator("[data-testid=stException]").count() == 0
+            _no_exception(page, key)
             tables = _csv_downloads(page)
+            _no_exception(page, key)
             _assert_only_branches(page, key, {"Boston"}, tables)
             money_seen |= any(PERSON_MONEY & set(rows[0]) for _, rows in tables if rows)
             _shoot(page, f"manager_{key}")
@@ -323,8 +332,9 @@ def test_a_viewer_sees_their_pages_and_branch_without_per_person_money(dashboard
         for key in ("overview", "technicians", "conversion", "revenue_rewards"):
             _open_page(page, url, key)
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
-            assert page.locator("[data-testid=stException]").count() == 0
+            _no_exception(page, key)
             tables = _csv_downloads(page)
+            _no_exception(page, key)
             assert tables, f"{key}: the viewer's tables download"
             _assert_only_branches(page, key, {"Hartford"}, tables)
             for name, rows in tables:
