@@ -172,9 +172,15 @@ def _sign_in(browser, url: str, subject: str):
 
 
 def _shoot(page, name: str) -> None:
+    """The whole page (Streamlit scrolls inside its main area: the window is made that tall)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    _idle(page)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    full = page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollHeight || 0")
+    page.set_viewport_size({"width": width, "height": max(height, int(full))})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size({"width": width, "height": height})
 
 
 def _open_page(page, url: str, key: str) -> None:
@@ -299,11 +305,11 @@ def test_a_boston_manager_sees_boston_only_on_every_page_and_table(dashboard, br
             if key != "meeting":
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
             _no_exception(page, key)
+            _shoot(page, f"manager_{key}")
             tables = _csv_downloads(page)
             _no_exception(page, key)
             _assert_only_branches(page, key, {"Boston"}, tables)
             money_seen |= any(PERSON_MONEY & set(rows[0]) for _, rows in tables if rows)
-            _shoot(page, f"manager_{key}")
         assert money_seen, "a manager sees per-person money in their branch"
         _open_page(page, url, "data")
         assert "not open to you" in _text(page)
@@ -333,6 +339,7 @@ def test_a_viewer_sees_their_pages_and_branch_without_per_person_money(dashboard
             _open_page(page, url, key)
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
             _no_exception(page, key)
+            _shoot(page, f"viewer_{key}")
             tables = _csv_downloads(page)
             _no_exception(page, key)
             assert tables, f"{key}: the viewer's tables download"
@@ -341,7 +348,6 @@ def test_a_viewer_sees_their_pages_and_branch_without_per_person_money(dashboard
                 columns = set(rows[0]) if rows else set()
                 if columns & PERSON_COLUMNS:
                     assert not columns & PERSON_MONEY, f"{key}: {name} has per-person money"
-            _shoot(page, f"viewer_{key}")
         for key in ("meeting", "follow_up", "data"):
             _open_page(page, url, key)
             assert "not open to you" in _text(page), key
