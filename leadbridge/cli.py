@@ -1,5 +1,5 @@
 """The `leadbridge` command line: import exports, list rejects and data quality, report, meeting
-deck, make sample data."""
+deck, make sample data, check the access file, read the access log."""
 
 from __future__ import annotations
 
@@ -18,6 +18,72 @@ MAX_REJECTS_SHOWN = 20
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="FILE",
                         help="database file (default: $LEADBRIDGE_DB or data/leadbridge.duckdb)")
+
+
+class CommandError(Exception):
+    """A command refused with an exit code and the reason (printed by main)."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _access_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--access", metavar="FILE",
+                        help="the access file (default: $LEADBRIDGE_ACCESS, else access.toml "
+                        "beside the database)")
+
+
+def access_options(parser: argparse.ArgumentParser) -> None:
+    """--as EMAIL and --access FILE: run a command as one person of the access file (ACCESS.md).
+    Every command that reads data for people (report, deck, simulate, audit) takes them; read
+    them with `person_from_args`."""
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL",
+                        help="run as this person of the access file: their branches only, and "
+                        "per-person money only if their role has it (default: the "
+                        "administrator, everything)")
+    _access_file_option(parser)
+
+
+def person_from_args(args, command: str):
+    """The access.Person that --as names, or None (the administrator) without --as.
+
+    CommandError (exit 2) with the reason for a refused access file, an email not in it, or a
+    --branch outside the person's scope (naming them)."""
+    from leadbridge import access
+
+    if not args.as_email:
+        if args.access:
+            raise CommandError(EXIT_USAGE, f"leadbridge {command}: --access is the file --as "
+                               "EMAIL is looked up in: give --as too")
+        return None
+    path = access.access_path(args.db, args.access)
+    try:
+        person = access.load(path).person(args.as_email)
+        person.check_branches(getattr(args, "branch", ()) or ())
+    except (access.AccessFileError, access.AccessDenied) as exc:
+        raise CommandError(EXIT_USAGE, f"leadbridge {command}: {exc}") from exc
+    return person
+
+
+def who(person) -> str:
+    """Who the access log names: the --as person's email, else the command line's OS user."""
+    if person is not None:
+        return person.email
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user} (command line)"
+
+
+def log(args, person, action: str, what: str, filters: dict | None = None) -> None:
+    """Write one event of this command to the access log in the database's folder."""
+    from leadbridge import access, db
+
+    access.log_event(db.data_dir(args.db), who(person), action, what, filters)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--tech", action="append", default=[], metavar="ID",
                      help="only this tech id (repeat for several)")
     _db_option(rep)
+    access_options(rep)
     rep.add_argument("--format", choices=["json", "csv", "md"], default="json")
 
     deck = sub.add_parser("deck", help="write the monthly meeting's PowerPoint deck",
@@ -84,8 +151,28 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where to write the deck (default: leadbridge-meeting-<month>-"
                       "<branches>.pptx in the current folder)")
     _db_option(deck)
+    access_options(deck)
     deck.add_argument("--no-privacy", dest="privacy", action="store_false",
-                      help="include per-person money: rewards paid and revenue per tech")
+                      help="include per-person money: rewards paid and revenue per tech (never "
+                      "for a person of the access file without per-person money)")
+
+    acc = sub.add_parser("access", help="check the access file: who may see what",
+                         description="Read and validate the access file (ACCESS.md) and print "
+                         "each person's role, branches, pages, per-person money and imports. "
+                         "Exit 2 with the line and the reason when the file is refused.")
+    acc_sub = acc.add_subparsers(dest="access_command", required=True, metavar="ACTION")
+    check = acc_sub.add_parser("check", help="validate the access file and print who may see what")
+    _db_option(check)
+    _access_file_option(check)
+    check.add_argument("--format", choices=["table", "json"], default="table")
+
+    lg = sub.add_parser("log", help="print the access log (sign-ins, imports, downloads, decks)",
+                        description="The access log of the database's folder, newest first: who, "
+                        "when, what and with which filters.")
+    _db_option(lg)
+    lg.add_argument("--limit", type=int, metavar="N", help="only the newest N events")
+    lg.add_argument("--format", choices=["table", "json"], default="table",
+                    help="table for people; json: one JSON object per line")
 
     dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
                           description="Serve the Streamlit dashboard (what `make run` does). "
@@ -129,11 +216,16 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "deck": cmd_deck,
         "dashboard": cmd_dashboard,
+        "access": cmd_access,
+        "log": cmd_log,
     }[args.command]
     from leadbridge.db import DatabaseError
 
     try:
         return handler(args)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return exc.code
     except DatabaseError as exc:
         print(f"leadbridge: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -149,11 +241,14 @@ def cmd_import(args) -> int:
         return EXIT_FAILED
     con = db.connect(args.db)
     failed = False
+    imported = []
     for file in files:
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
                                       decimal_comma=args.decimal_comma, dry_run=args.dry_run,
                                       refresh=False)
         failed |= not result.ok or (args.strict and result.rejected > 0)
+        if result.ok and not args.dry_run:
+            imported.append(result)
         if args.format == "json":
             print(json.dumps(result.summary()), flush=True)
             continue
@@ -175,6 +270,9 @@ def cmd_import(args) -> int:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
     if not args.dry_run:
         db.refresh_staging(con)  # once, after the last file
+        for result in imported:
+            log(args, None, "import", Path(result.file).name,
+                {"table": result.table, "read": result.read, "rejected": result.rejected})
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -217,10 +315,22 @@ def cmd_report(args) -> int:
     except ValueError as exc:
         print(f"leadbridge report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    data = report.build(db.connect(args.db), filters)
+    person = person_from_args(args, "report")
+    data = report.build(db.connect(args.db), filters, person)
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
+    log(args, person, "report", f"report {filters.from_month}..{filters.to_month} ({args.format})",
+        _logged_filters(filters, person))
     return EXIT_OK
+
+
+def _logged_filters(filters, person) -> dict:
+    """The filters an event names in the access log (empty lists left out)."""
+    found = {"from": filters.from_month, "to": filters.to_month, "branch": list(filters.branches),
+             "lead_type": list(filters.lead_types), "tech": list(filters.techs)}
+    if person is not None:
+        found["scope"] = "all" if person.scope is None else list(person.scope)
+    return {k: v for k, v in found.items() if v}
 
 
 def cmd_deck(args) -> int:
@@ -231,20 +341,67 @@ def cmd_deck(args) -> int:
     except ValueError as exc:
         print(f"leadbridge deck: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    person = person_from_args(args, "deck")
     con = db.connect(args.db)
-    known = set(metrics.run(con, "filter_choices").query("kind == 'branch'")["value"])
+    scope = None if person is None else person.scope
+    known = set(metrics.run(con, "filter_choices", scope=scope).query("kind == 'branch'")["value"])
     unknown = sorted(set(args.branch) - known)
     if unknown:
         print(f"leadbridge deck: unknown branch(es) {', '.join(unknown)}; the data has "
               f"{', '.join(sorted(known)) or 'no branch yet'}", file=sys.stderr)
         return EXIT_USAGE
-    content = meeting.build(con, args.month, args.branch, privacy=args.privacy)
-    out = Path(args.out or deck.file_name(args.month, content.filters.branches))
+    if person is not None and not person.money and not args.privacy:
+        print(f"leadbridge deck: privacy stays on: {person.email} ({person.role}) sees no "
+              "per-person money", file=sys.stderr)
+    content = meeting.build(con, args.month, args.branch, privacy=args.privacy, person=person)
+    shown = content.filters.branches or content.filters.scope or ()
+    out = Path(args.out or deck.file_name(args.month, shown))
     data = deck.build(content)
     out.write_bytes(data)
     count = len(meeting.slides(content)) + 1
     print(f"{out}: {count} slides for {content.month_label} · {content.scope}"
-          f"{'' if args.privacy else ' (with per-person money)'}")
+          f"{'' if content.privacy else ' (with per-person money)'}")
+    event = {"month": args.month, "branch": list(args.branch), "privacy": content.privacy}
+    if scope is not None:
+        event["scope"] = list(scope)
+    log(args, person, "deck", out.name, {k: v for k, v in event.items() if v != []})
+    return EXIT_OK
+
+
+def cmd_access(args) -> int:
+    from leadbridge import access
+
+    path = access.access_path(args.db, args.access)
+    try:
+        people = access.load(path)
+    except access.AccessFileError as exc:
+        print(f"leadbridge access check: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    rows = access.describe(people)
+    if args.format == "json":
+        print(json.dumps({"file": str(path), "people": rows}, indent=2))
+        return EXIT_OK
+    import pandas as pd
+
+    print(f"{path}: {len(rows)} {'person' if len(rows) == 1 else 'people'}")
+    frame = pd.DataFrame(rows)
+    print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_log(args) -> int:
+    from leadbridge import access, db
+
+    if args.limit is not None and args.limit < 1:
+        print("leadbridge log: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    frame = access.read_log(db.data_dir(args.db), args.limit)
+    if args.format == "json":
+        for row in frame.to_dict("records"):
+            row["filters"] = json.loads(row["filters"]) if row["filters"] else {}
+            print(json.dumps(row, ensure_ascii=False))
+        return EXIT_OK
+    print(frame.to_string(index=False) if len(frame) else "No events in the access log yet.")
     return EXIT_OK
 
 

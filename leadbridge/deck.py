@@ -82,6 +82,8 @@ def build(meeting: Meeting) -> bytes:
     """The deck of a meeting as .pptx bytes (its lead lists fetched whole: build(lists=True))."""
     if not meeting.complete:
         raise ValueError("the deck needs the meeting's lead lists: meeting.build(..., lists=True)")
+    if not meeting.filters.money and not meeting.privacy:
+        raise ValueError("a deck without per-person money has privacy on: meeting.build(person=)")
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(WIDTH), Inches(HEIGHT)
     deck = slides(meeting)

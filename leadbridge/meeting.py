@@ -183,8 +183,12 @@ class Meeting:
 
     @property
     def scope(self) -> str:
-        """'Boston, Hartford' or 'All branches'."""
-        return ", ".join(self.filters.branches) or "All branches"
+        """'Boston, Hartford' (the branch filter, else the person's branches) or 'All branches'."""
+        if self.filters.branches:
+            return ", ".join(self.filters.branches)
+        if self.filters.scope is not None:
+            return ", ".join(self.filters.scope) or "No branch"
+        return "All branches"
 
     @property
     def won_measure(self) -> str:
@@ -269,8 +273,8 @@ def slide_rows(con, m: Meeting, slide: Slide) -> pd.DataFrame:
 def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True,
           person=None) -> Meeting:
     """The meeting's content for a YYYY-MM month and optional branches, as `person` (an
-    access.Person; None: everything) may see it: their branches only, and privacy always on
-    without the per-person money right.
+    access.Person; None: everything) may see it: their branches only, and privacy always on for a
+    person without per-person money. A branch outside their scope raises AccessDenied.
 
     `lists=False` leaves the two lead lists unfetched (their sizes are counted): what the page
     needs to show one slide; `list_rows` and `slide_rows` fetch them a part at a time."""

@@ -71,13 +71,18 @@ def clean(key: str, value):
 
 
 def records(frame: pd.DataFrame, keys: tuple[str, ...] | None = None) -> list[dict]:
-    """Rows of a frame as JSON-safe dicts (only `keys`, in that order, when given)."""
-    cols = list(keys) if keys else list(frame.columns)
+    """Rows of a frame as JSON-safe dicts (only `keys`, in that order, when given; a key the frame
+    lacks, such as per-person money for a person without it, is left out)."""
+    cols = [k for k in keys if k in frame.columns] if keys else list(frame.columns)
     return [{k: clean(k, row[k]) for k in cols} for row in frame.to_dict("records")]
 
 
-def build(con, filters: Filters) -> dict:
-    """The report object of METRICS.md for a period and filters."""
+def build(con, filters: Filters, person=None) -> dict:
+    """The report object of METRICS.md for a period and filters, as `person` (an access.Person;
+    None: everything) may see it: their branches only, per-person money only if they have it. A
+    branch filter outside their scope raises AccessDenied naming it."""
+    if person is not None:
+        filters = filters.for_person(person)
     as_of = metrics.as_of(con, filters)
     totals_row = metrics.run(con, "totals", filters, as_of=as_of).iloc[0].to_dict()
     totals = {k: clean(k, totals_row[k]) for k in TOTAL_KEYS}

@@ -35,7 +35,9 @@ final as (
     select
         present.tech_id,
         t.tech_name,
-        t.roster_branch as branch,
+        -- The tech's roster branch; blank for a person who may not see that branch (the
+        -- tech's rows count only the leads, deals and payouts of the person's branches).
+        case when lb_in_scope($scope, t.roster_branch) then t.roster_branch end as branch,
         coalesce(c.leads_submitted, 0) as leads_submitted,
         coalesce(c.leads_won, 0) as leads_won,
         coalesce(c.leads_lost, 0) as leads_lost,

@@ -22,7 +22,9 @@ final as (
     select
         j.tech_id,
         t.tech_name,
-        t.roster_branch as branch,
+        -- The tech's roster branch; blank for a person who may not see that branch (the
+        -- tech's rows count only the leads, deals and payouts of the person's branches).
+        case when lb_in_scope($scope, t.roster_branch) then t.roster_branch end as branch,
         j.jobs,
         coalesce(l.leads_submitted, 0) as leads_submitted,
         100.0 * coalesce(l.leads_submitted, 0) / j.jobs as leads_per_100_jobs,

@@ -21,7 +21,9 @@ final as (
     select
         c.tech_id,
         t.tech_name,
-        t.roster_branch as branch,
+        -- The tech's roster branch; blank for a person who may not see that branch (the
+        -- tech's rows count only the leads, deals and payouts of the person's branches).
+        case when lb_in_scope($scope, t.roster_branch) then t.roster_branch end as branch,
         f.first_lead_at,
         c.leads_submitted,
         c.leads_won,

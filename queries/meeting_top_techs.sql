@@ -33,7 +33,9 @@ per_tech as (
     select
         present.tech_id,
         lb_tech_label(t.tech_name, present.tech_id) as tech,
-        t.roster_branch as branch,
+        -- The tech's roster branch; blank for a person who may not see that branch (the
+        -- tech's rows count only the leads, deals and payouts of the person's branches).
+        case when lb_in_scope($scope, t.roster_branch) then t.roster_branch end as branch,
         coalesce(c.leads_submitted, 0) as leads_submitted,
         coalesce(d.deals_won, 0) as deals_won,
         coalesce(d.revenue_attributed, 0) as revenue_attributed,

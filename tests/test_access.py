@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_branch_outside_scope_is_named():
     access.LOCAL_USER.check_branches(["Anywhere"])
 
 
-@pytest.mark.parametrize(("text", "line", "reason"), [
+BAD_FILES = [
     ('[[person]]\nemail = "a@x.com"\nrole = "boss"\n', 3, "unknown role 'boss'"),
     ('[[person]]\nemail = "a@x.com"\nrole = "exec"\n\n[[person]]\nemail = "b@x.com"\n'
      'role = "viewer"\nbranch = ["Boston"]\n', 8, "unknown key 'branch'"),
@@ -112,7 +113,10 @@ def test_branch_outside_scope_is_named():
     ('[[person]]\nemail = "a@x.com"\nrole = "exec"\nname = "Dana\n', 4, "not valid TOML"),
     ('[[person]]\nemail = "a@x.com"\nrole = "exec"\n\n[settings]\nx = 1\n', 5,
      "unknown key 'settings'"),
-])
+]
+
+
+@pytest.mark.parametrize(("text", "line", "reason"), BAD_FILES)
 def test_bad_file_is_refused_with_its_line(tmp_path, text, line, reason):
     error = refusal(tmp_path, text)
     assert error.line == line, str(error)
@@ -159,3 +163,41 @@ def test_log_skips_a_torn_line_and_an_absent_log_is_empty(tmp_path):
         handle.write('{"at": "2026-\n')
     access.log_event(tmp_path, "b", "import", "techs.csv")
     assert list(access.read_log(tmp_path)["who"]) == ["b", "a"]
+
+
+# --- docs/access.md says what the code does ----------------------------------------------------
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "access.md").read_text(encoding="utf-8")
+
+
+def test_every_documented_refusal_is_what_the_file_gets(tmp_path):
+    rows = [line.split("|")[2].strip() for line in DOC.splitlines()
+            if line.startswith("| ") and "`access.toml line" in line]
+    assert len(rows) == 8
+    actual = [str(refusal(tmp_path, text)) for text, _, _ in BAD_FILES]
+    for cell in rows:
+        documented = cell.strip("`")
+        assert any(all(piece in message for piece in documented.split("…") if piece)
+                   for message in actual), documented
+
+
+def test_every_access_option_is_documented():
+    import argparse
+
+    from leadbridge import cli
+
+    commands = next(a for a in cli.build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction)).choices
+    check = next(a for a in commands["access"]._actions
+                 if isinstance(a, argparse._SubParsersAction)).choices["check"]
+    options = {o for parser in (check, commands["log"]) for a in parser._actions
+               for o in a.option_strings if o.startswith("--") and o not in ("--help", "--db")}
+    options |= {"--as", "--access"}
+    for option in options:
+        assert option in DOC, option
+    for command in ("report", "deck"):
+        assert {"--as", "--access"} <= {o for a in commands[command]._actions
+                                         for o in a.option_strings}
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "(docs/access.md)" in readme and "leadbridge access check" in readme
+    assert "leadbridge log" in readme
