@@ -471,12 +471,14 @@ def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool
     return meeting.build(_connection(path), month, branches, privacy, lists=lists, person=person)
 
 
-def meeting_content(month: str, branches, privacy: bool, lists: bool = False) -> meeting.Meeting:
+def meeting_content(month: str, branches, privacy: bool, lists: bool = False,
+                    person=None) -> meeting.Meeting:
     """The meeting's content for a month and branches as the signed-in person may see it, cached
     by data version; its lead lists only with `lists` (the deck), else fetched a slide at a time
-    with `meeting_rows`."""
+    with `meeting_rows`. A download's deferred callable runs outside the session: it passes the
+    person it captured."""
     return _meeting(db_file(), data_version(), month, tuple(branches), privacy, lists,
-                    ui_access.current_person())
+                    person or ui_access.current_person())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

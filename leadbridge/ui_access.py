@@ -133,6 +133,18 @@ def _local() -> Person:
     return access.LOCAL_USER
 
 
+def log(action: str, what: str, filters: Filters | None = None,
+        person: Person | None = None) -> None:
+    """Write an event of the person asking (an import, a deck) to the access log; a download's
+    deferred callable runs outside the session and passes the person it captured."""
+    described = None
+    if filters is not None:
+        described = {"from": filters.from_month, "to": filters.to_month,
+                     "branches": list(filters.branches), "lead_types": list(filters.lead_types),
+                     "techs": list(filters.techs)}
+    access.log_event(db.data_dir(), (person or current_person()).email, action, what, described)
+
+
 def access_file_path():
     return access.access_path(db.db_path())
 

@@ -59,6 +59,9 @@ with upload_tab:
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
         results = [importer.import_file(con, path, display_name=name, table=table, **options)
                    for name, path, table in planned]
+        for done in (r.to_dict() for r in results):
+            ui_access.log("import", f"{done['file']}: {done['error']}" if done["error"]
+                          else ui.accounting_sentence(done))
         st.session_state["data_results"] = [r.to_dict() for r in results]
 
     for result in st.session_state.get("data_results", []):

@@ -23,8 +23,22 @@ else:
 content = ui.meeting_content(month, filters.branches, privacy)
 slides = meeting.slides(content)
 slide = slides[ui.slide_picker("meeting_slide", [s.title for s in slides], controls)]
+
+
+person = ui_access.current_person()  # the deck is built outside this run, on the click
+
+
+def meeting_deck() -> bytes:
+    """The deck, built when clicked, and the click written to the access log."""
+    whole = ui.meeting_content(month, filters.branches, privacy, lists=True, person=person)
+    ui_access.log("deck", f"{deck.file_name(month, whole.filters.branches)} "
+                  f"({'privacy on' if whole.privacy else 'with per-person money'})",
+                  whole.filters, person=person)
+    return deck.build(whole)
+
+
 controls.download_button(
-    "Deck", lambda: deck.build(ui.meeting_content(month, filters.branches, privacy, lists=True)),
+    "Deck", meeting_deck,
     deck.file_name(month, content.filters.branches),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     key="meeting_deck", icon=":material/download:", on_click="ignore",

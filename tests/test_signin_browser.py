@@ -231,6 +231,31 @@ def _no_exception(page, key: str) -> None:
     assert not errors, f"{key}: {errors}"
 
 
+def _assert_deck_has_only(page, allowed: set[str]) -> None:
+    """The meeting's deck, downloaded as the person: no other branch on any slide."""
+    from pptx import Presentation
+
+    with page.expect_download(timeout=PAGE_TIMEOUT_MS) as info:
+        page.get_by_role("button", name="Deck").click()
+    deck = Presentation(info.value.path())
+    text = []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                text.append(shape.text_frame.text)
+            if shape.has_table:
+                text += [cell.text for row in shape.table.rows for cell in row.cells]
+            if getattr(shape, "has_chart", False) and shape.has_chart:
+                for plot in shape.chart.plots:
+                    text += [str(c) for c in plot.categories]
+                    text += [s.name for s in plot.series]
+    joined = "\n".join(text)
+    assert len(deck.slides) > 5 and "Boston" in joined
+    for branch in BRANCHES:
+        if branch not in allowed:
+            assert branch not in joined, f"the deck shows {branch}"
+
+
 def _assert_only_branches(page, key: str, allowed: set[str], tables) -> None:
     hidden = [b for b in BRANCHES if b not in allowed]
     text = _text(page)
@@ -291,7 +316,7 @@ def test_an_exec_signs_in_sees_everything_and_signs_out(dashboard, browser):
 
 
 def test_a_boston_manager_sees_boston_only_on_every_page_and_table(dashboard, browser):
-    url, _ = dashboard
+    url, data_dir = dashboard
     context, page = _sign_in(browser, url, "sam-0002")
     try:
         sidebar = page.locator("[data-testid=stSidebar]")
@@ -306,11 +331,15 @@ def test_a_boston_manager_sees_boston_only_on_every_page_and_table(dashboard, br
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
             _no_exception(page, key)
             _shoot(page, f"manager_{key}")
+            if key == "meeting":
+                _assert_deck_has_only(page, {"Boston"})
             tables = _csv_downloads(page)
             _no_exception(page, key)
             _assert_only_branches(page, key, {"Boston"}, tables)
             money_seen |= any(PERSON_MONEY & set(rows[0]) for _, rows in tables if rows)
         assert money_seen, "a manager sees per-person money in their branch"
+        log = (data_dir / "access.log").read_text(encoding="utf-8")
+        assert '"who": "sam@example.com", "action": "deck"' in log
         _open_page(page, url, "data")
         assert "not open to you" in _text(page)
         assert page.locator("[data-testid=stFileUploaderDropzoneInput]").count() == 0
