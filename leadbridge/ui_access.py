@@ -145,6 +145,19 @@ def log(action: str, what: str, filters: Filters | None = None,
     access.log_event(db.data_dir(), (person or current_person()).email, action, what, described)
 
 
+def logged_download(build, what: str, filters: Filters | None = None):
+    """A download's deferred data callable that also writes the download to the access log.
+
+    Streamlit runs it on the click, outside the script run: the person is captured now."""
+    person = current_person()
+
+    def run():
+        log("download", what, filters, person=person)
+        return build()
+
+    return run
+
+
 def access_file_path():
     return access.access_path(db.db_path())
 
