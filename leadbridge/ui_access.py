@@ -251,6 +251,23 @@ def check_url_branches(person: Person) -> None:
                    f"branches: {plain(_branches_text(person))}.", icon=":material/lock:")
         st.button("Open my branches", key="lb_clear_branches", on_click=_clear_url_branches)
         st.stop()
+    drop_lost_branches(person)
+
+
+# ui.py's branch widget key: a branch chosen earlier in this session that the access file has
+# since taken away is dropped before the sidebar is drawn (its options are the person's scope).
+_BRANCH_WIDGET = "lb_branch"
+
+
+def drop_lost_branches(person: Person) -> None:
+    chosen = st.session_state.get(_BRANCH_WIDGET)
+    if not chosen:
+        return
+    kept = [b for b in chosen if person.may_see_branch(b)]
+    if kept != list(chosen):
+        st.session_state[_BRANCH_WIDGET] = kept
+        st.toast("Branches you may no longer see were removed from the filter.",
+                 icon=":material/lock:")
 
 
 def _clear_url_branches() -> None:

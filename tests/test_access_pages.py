@@ -200,3 +200,22 @@ def test_sign_ins_are_logged_once_per_session(open_as, sample_db):
     log = access.read_log(sample_db.parent)
     assert len(log) == before + 1
     assert log.iloc[0][["who", "action"]].tolist() == ["dana@example.com", "sign-in"]
+
+
+def test_a_branch_taken_away_mid_session_leaves_the_filter(open_as, access_file):
+    access_file.write_text(ACCESS_TOML.replace('branches = ["Boston"]',
+                                               'branches = ["Boston", "Hartford"]'),
+                           encoding="utf-8")
+    at = open_as("sam@example.com")
+    at.multiselect(key="lb_branch").select("Hartford").run()
+    assert at.multiselect(key="lb_branch").value == ["Hartford"]
+    access_file.write_text(ACCESS_TOML, encoding="utf-8")  # Hartford taken away
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == "Not your branch", "the view (and its link) names Hartford"
+    assert not at.get("plotly_chart") and not at.metric
+    at.button(key="lb_clear_branches").click().run()
+    no_exception(at)
+    assert at.multiselect(key="lb_branch").options == ["Boston"]
+    assert at.multiselect(key="lb_branch").value == []
+    assert "Hartford" not in texts(at)
