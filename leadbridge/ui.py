@@ -66,7 +66,7 @@ def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
     person = ui_access.current_person()
     if filters is not None:
         filters = filters.for_person(person)
-    else:
+    elif person.scope is not None or not person.money:  # else the engine's default: everything
         extra.update(scope=person.scope, money=person.money)
     return _query(db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
 

@@ -42,7 +42,7 @@ PAGE_TITLES = {
 ROLE_LABELS = {"exec": "Executive", "manager": "Service manager",
                "facilitator": "Meeting facilitator", "viewer": "Viewer"}
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:@])")
 
 
 def plain(text) -> str:

@@ -177,7 +177,7 @@ def test_someone_not_in_the_file_sees_who_to_ask(open_as):
     at = open_as("nobody@example.com", "overview")
     no_exception(at)
     warning = at.warning[0].value
-    assert "nobody@example\\.com" in warning and "Dana Reyes" in warning
+    assert "nobody\\@example\\.com" in warning and "Dana Reyes" in warning  # as text
     assert not at.get("plotly_chart") and not at.metric and not at.dataframe
 
 
