@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import ui, ui_access
+from leadbridge import ui, ui_access, ui_errors
 
 st.set_page_config(page_title="LeadBridge", page_icon=":material/handshake:", layout="wide")
 
@@ -34,6 +34,11 @@ PAGES = {
 page = st.navigation(ui_access.navigation(person, PAGES))
 ui_access.sidebar_person(person)
 ui_access.check_url_branches(person)
-ui.sidebar_filters()
-page.run()
-ui.footer()
+# A failure shows a short message with an incident reference; its traceback goes to the log.
+with ui_errors.guard("the sidebar") as sidebar:
+    ui.sidebar_filters()
+if sidebar.ok:  # the page needs the sidebar's filters: one message is enough
+    with ui_errors.guard(f"the page {page.title}"):
+        page.run()
+    with ui_errors.guard("the footer"):
+        ui.footer()

@@ -20,6 +20,8 @@ NONE, FILTERS, PREVIOUS, FIRST_TECH = "none", "filters", "previous", "first tech
 # the latest complete month (the period's last month) and the sidebar's branches, privacy on, its
 # lead lists counted, not fetched (it opens on the numbers slide; a list slide fetches its rows).
 MEETING = "meeting.build"
+# A long list's page: leadbridge.ui_table.PAGE_ROWS rows (not imported: it brings Streamlit in).
+PAGE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ PAGES: dict[str, tuple[Call, ...]] = {
         _call("by_tech"),
         _call("leads_per_100_jobs_by_tech"),
         _call("monthly", FIRST_TECH),
-        _call("lead_list", FIRST_TECH),
+        _call("lead_list_count", FIRST_TECH),
+        _call("lead_list", FIRST_TECH, limit=PAGE_ROWS, offset=0),
     ),
     "conversion": (
         _call("funnel"),
@@ -83,7 +86,8 @@ PAGES: dict[str, tuple[Call, ...]] = {
     ),
     "follow_up": (
         _call("as_of"),
-        _call("leads_awaiting_contact"),
+        _call("leads_awaiting_contact_count"),
+        _call("leads_awaiting_contact", limit=PAGE_ROWS, offset=0),
         _call("totals"),
         _call("totals", PREVIOUS),
         _call("contact_speed_by_dimension", dimension="sales_rep"),
@@ -92,8 +96,10 @@ PAGES: dict[str, tuple[Call, ...]] = {
     ),
     "data": (
         _call("import_history", NONE),
-        _call("rejects", NONE, import_id=None),
-        _call("superseded", NONE, import_id=None),
+        _call("rejects_count", NONE, import_id=None),
+        _call("rejects", NONE, import_id=None, limit=PAGE_ROWS, offset=0),
+        _call("superseded_count", NONE, import_id=None),
+        _call("superseded", NONE, import_id=None, limit=PAGE_ROWS, offset=0),
         _call("dq_orphan_outcomes", NONE),
         _call("dq_unknown_techs", NONE),
         _call("dq_payouts_unknown_leads", NONE),

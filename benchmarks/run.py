@@ -22,7 +22,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from benchmarks import data, pages
+from benchmarks import browser, data, pages
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -44,6 +44,10 @@ WARM_1M_MS = 150  # every page's queries at 1M leads, database open
 COLD_1M_MS = 1000  # the same from a new process
 WARM_10M_MS = 1500  # every page's queries at 10M leads, database open
 APP_10M_MB = 2048  # peak memory of the app at 10M leads
+# Issue 12: in Chromium at 1M leads, every page ready within 1 s of a sidebar click and 2 s of
+# opening its URL (median of BROWSER_ROUNDS); measured at these sizes (not by --quick).
+BROWSER_SIZES = ("sample", "1m")
+BROWSER_ROUNDS = 5
 
 # Agreement with pandas: counts exactly, money to the cent, rates and ratios to 1e-9 relative.
 CENT = 0.01 + 1e-9
@@ -86,7 +90,7 @@ def log(message: str) -> None:
 # --- one size ----------------------------------------------------------------------------------
 
 
-def measure(size: data.Size, repeat: int) -> dict:
+def measure(size: data.Size, repeat: int, in_browser: bool = False) -> dict:
     """Every measurement for one size."""
     out: dict = {"size": data.describe(size)}
     log(f"{size.name}: exports")
@@ -120,6 +124,11 @@ def measure(size: data.Size, repeat: int) -> dict:
 
     log(f"{size.name}: pages and report, warm ({repeat} runs each)")
     out["warm"] = worker("warm", {"db": str(db_file), "views": VIEWS, "repeat": repeat})
+
+    if in_browser and browser.CHROMIUM.exists():
+        log(f"{size.name}: every page in Chromium ({BROWSER_ROUNDS} rounds)")
+        out["browser"] = browser.run(db_file, BROWSER_ROUNDS, work / "browser-server.log")
+        out["browser"]["load_average"] = list(os.getloadavg())
 
     log(f"{size.name}: LeadBridge and pandas on the Overview and Technicians numbers")
     out["ours"] = worker("ours", {"db": str(db_file), "views": VIEWS})
@@ -218,7 +227,18 @@ def summary(result: dict) -> dict:
         "ours_rss_mb": ours["peak_rss_mb"],
         "pandas_rss_mb": theirs.get("peak_rss_mb", nan),
         "agree": not result["differences"],
+        **browser_summary(result.get("browser")),
     }
+
+
+def browser_summary(measured: dict | None) -> dict:
+    """Seconds until each page is ready in Chromium: median per page of a sidebar click and of
+    opening its URL (empty when not measured)."""
+    if not measured:
+        return {}
+    summary = measured["summary"]
+    return {"browser_click_s": {p: w["click"]["median"] for p, w in summary.items()},
+            "browser_open_s": {p: w["open"]["median"] for p, w in summary.items()}}
 
 
 def targets(sizes: dict) -> list[dict]:
@@ -253,6 +273,14 @@ def targets(sizes: dict) -> list[dict]:
           for what, key in (("cold start", "cold_s"), ("filter change", "change_s"),
                             ("peak memory", "rss_mb"))],
         row("app peak memory under 2 GB", "10m", lambda s: s["app_peak_rss_mb"], APP_10M_MB, "MB"),
+        row("every page ready within 1 s of a sidebar click (Chromium, median)", "1m",
+            lambda s: max(s["browser_click_s"].values()) if "browser_click_s" in s else None,
+            browser.CLICK_TARGET_S, "s",
+            lambda s: max((v, p) for p, v in s.get("browser_click_s", {"–": 0}).items())[1]),
+        row("every page ready within 2 s of opening its URL (Chromium, median)", "1m",
+            lambda s: max(s["browser_open_s"].values()) if "browser_open_s" in s else None,
+            browser.OPEN_TARGET_S, "s",
+            lambda s: max((v, p) for p, v in s.get("browser_open_s", {"–": 0}).items())[1]),
     ]
 
 
@@ -316,6 +344,11 @@ def markdown(results: dict) -> str:
         line(f"{page}: warm", lambda s, p=page: s["warm_ms"].get(p), "ms")
         line(f"{page}: cold", lambda s, p=page: s["cold_ms"].get(p), "ms")
     line("app peak memory (all pages)", lambda s: s["app_peak_rss_mb"], "MB")
+    for page in browser.PAGES:
+        line(f"{page}: Chromium, sidebar click (median)",
+             lambda s, p=page: s.get("browser_click_s", {}).get(p), "s")
+        line(f"{page}: Chromium, open URL (median)",
+             lambda s, p=page: s.get("browser_open_s", {}).get(p), "s")
     line("**cold start**: LeadBridge", lambda s: s["ours_cold_s"], "s")
     line("**cold start**: pandas", lambda s: s["pandas_cold_s"], "s")
     line("cold start: ours / pandas", lambda s: s["ours_cold_s"] / s["pandas_cold_s"], "x")
@@ -363,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         started = {"date": datetime.now().isoformat(timespec="seconds"),
                    "load_average_start": list(os.getloadavg())}
-        result = measure(data.SIZES[name], repeat if name != "10m" else min(repeat, 3))
+        result = measure(data.SIZES[name], repeat if name != "10m" else min(repeat, 3),
+                         in_browser=not args.quick and name in BROWSER_SIZES)
         result["when"] = {**started, "load_average_end": list(os.getloadavg())}
         result["summary"] = summary(result)
         measured[name] = result

@@ -8,6 +8,9 @@ template defined here. No Streamlit and no database in this module; pages draw t
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import inspect
 import math
 import re
 import textwrap
@@ -18,6 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from leadbridge import contract
+from leadbridge import text as escape
 from leadbridge.values import missing, tech_labels
 
 TEMPLATE_NAME = "leadbridge"
@@ -931,16 +935,11 @@ def top_techs(frame: pd.DataFrame, measure: str, title: str, note: str) -> go.Fi
     return fig
 
 
-def _plain(value: str) -> str:
-    """Text from a file shown as written: Plotly would read '<' as the start of a tag."""
-    return str(value).replace("<", "‹").replace(">", "›")
-
-
 def slide_table(header: list[str], rows: list[list[str]], title: str, note: str) -> go.Figure:
     """A table in large type for a projector: the header and rows as the text to show."""
     if not rows:
         return empty(title, note)
-    columns = [[_plain(v) for v in col] for col in zip(*rows, strict=True)]
+    columns = [[str(v) for v in col] for col in zip(*rows, strict=True)]
     # Each column as wide as its longest text needs, so that long names wrap the least.
     widths = [max(1.5 * len(h), *(len(str(v)) for v in col)) + 4
               for h, col in zip(header, columns, strict=True)]  # bold headers run wider
@@ -977,3 +976,39 @@ def projected(figure: go.Figure, height: int | None = SLIDE_HEIGHT) -> go.Figure
     fig.update_annotations(font_size=SLIDE_FONT_SIZE)
     fig.update_traces(textfont_size=SLIDE_FONT_SIZE - 2, selector={"type": "bar"})
     return fig
+
+
+# ---- every value shown as text ----------------------------------------------------------------
+
+_ESCAPED = contextvars.ContextVar("charts_escaped", default=False)
+
+
+def _text_only(chart):
+    """Wrap a chart function so that every text it is given (frame cells, names, notes, labels)
+    reaches Plotly escaped: a name like '<a href=…>' is shown as written, never as a link or bold.
+    The chart's own markup (<br>, <b> in hover text) is added after and stays markup. Charts that
+    call other charts escape once (the outermost call)."""
+
+    @functools.wraps(chart)
+    def wrapper(*args, **kwargs):
+        if _ESCAPED.get():
+            return chart(*args, **kwargs)
+        token = _ESCAPED.set(True)
+        try:
+            return chart(*(escape.plotly_arg(a) for a in args),
+                         **{k: escape.plotly_arg(v) for k, v in kwargs.items()})
+        finally:
+            _ESCAPED.reset(token)
+
+    return wrapper
+
+
+# Every public function that makes a figure from data; `projected` restyles a finished figure.
+CHARTS = tuple(
+    name for name, value in list(globals().items())
+    if inspect.isfunction(value) and not name.startswith("_") and value.__module__ == __name__
+    and inspect.signature(value).return_annotation in ("go.Figure", go.Figure)
+    and name != "projected"
+)
+for _name in CHARTS:
+    globals()[_name] = _text_only(globals()[_name])

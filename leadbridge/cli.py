@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
                            default=None, help="amounts use a decimal comma (1.234,50)")
     separator.add_argument("--decimal-point", dest="decimal_comma", action="store_false",
                            help="amounts use a decimal point (1,234.50)")
+    imp.add_argument("--map", dest="map_columns", action="append", default=[], metavar="'HEADER=column'",
+                     help="read the file's column HEADER as a LeadBridge column, e.g. 'Worker ID=tech_id' "
+                     "(repeat for several; saved for files with the same headers)")
+    imp.add_argument("--status", dest="map_statuses", action="append", default=[], metavar="'WORD=state'",
+                     help="read a stage word as one of open, contacted, qualified, quoted, won, lost, "
+                     "e.g. 'Value Proposition=qualified' (repeatable; saved for the same headers)")
+    imp.add_argument("--lead-type", dest="map_lead_types", action="append", default=[],
+                     metavar="'WORD=type'", help="read a lead-type word as one of our lead types, e.g. "
+                     "'Upsell=upgrade' (repeatable; saved for the same headers)")
     imp.add_argument("--strict", action="store_true", help="exit 1 when any row was rejected")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
     imp.add_argument("--format", choices=["text", "json"], default="text",
@@ -118,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     rej.add_argument("--import", dest="import_id", type=int, metavar="ID",
                      help="only this import's rejects (see `leadbridge history`)")
     rej.add_argument("--out", required=True, metavar="FILE.csv")
+
+    maps = sub.add_parser("mappings", help="list or remove saved column and word mappings",
+                          description="Mappings saved by `leadbridge import --map/--status/--lead-type` "
+                          "or the Data page's mapping step, one per header list (its signature).")
+    _db_option(maps)
+    maps.add_argument("action", nargs="?", choices=["list", "remove"], default="list")
+    maps.add_argument("mapping_id", nargs="?", metavar="ID", help="the mapping to remove")
+    maps.add_argument("--format", choices=["text", "json"], default="text")
 
     his = sub.add_parser("history", help="list past imports with their counts")
     _db_option(his)
@@ -195,6 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
                       "port sees everything, as an exec")
     dash.add_argument("--headless", action="store_true", help="do not open a browser tab")
 
+    wat = sub.add_parser("watch", help="import export files as they land in a folder",
+                         description="Watch a drop folder: each export file is imported once it "
+                         "has stopped growing, then moved to DIR/imported/ or DIR/failed/ with a "
+                         "JSON summary beside it. Content imported before (same SHA-256) is not "
+                         "imported again. Imports wait their turn with any other import.")
+    wat.add_argument("folder", metavar="DIR")
+    _db_option(wat)
+    wat.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                     help="how long a file's size and time must not change (default 5)")
+    wat.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                     help="how often to look at the folder (default 2)")
+    wat.add_argument("--once", action="store_true",
+                     help="import what is there, then exit (for cron or a systemd timer)")
+
     sam = sub.add_parser("sample", help="write a synthetic company's exports")
     sam.add_argument("--out", required=True, metavar="DIR")
     sam.add_argument("--techs", type=int, default=40)
@@ -216,8 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "deck": cmd_deck,
         "dashboard": cmd_dashboard,
+        "watch": cmd_watch,
         "access": cmd_access,
         "log": cmd_log,
+        "mappings": cmd_mappings,
     }[args.command]
     from leadbridge.db import DatabaseError
 
@@ -232,20 +265,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_import(args) -> int:
-    from leadbridge import db, importer
+    from leadbridge import db, importer, mappings, store
 
+    try:
+        given = {"map_columns": mappings.parse_pairs(args.map_columns, "map"),
+                 "map_statuses": mappings.parse_pairs(args.map_statuses, "status"),
+                 "map_lead_types": mappings.parse_pairs(args.map_lead_types, "lead-type")}
+    except mappings.MappingError as exc:
+        print(f"leadbridge import: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     files = importer.expand_paths(args.paths)
     if not files:
         print("leadbridge import: no importable files (.csv, .txt, .tsv, .xlsx, .xls, .parquet) "
               f"in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_FAILED
-    con = db.connect(args.db)
+    what = ", ".join(f.name for f in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    # One import at a time: this waits its turn, then publishes for the dashboards when done.
+    with db.writer(args.db, what=what, who=f"leadbridge import ({store.default_who()})",
+                   on_wait=lambda message: print(f"leadbridge import: {message}…", file=sys.stderr,
+                                                 flush=True),
+                   publish=not args.dry_run) as con:
+        failed = _import_files(con, files, args, given)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _import_files(con, files, args, given: dict) -> bool:
+    from leadbridge import importer
+
     failed = False
     imported = []
     for file in files:
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
                                       decimal_comma=args.decimal_comma, dry_run=args.dry_run,
-                                      refresh=False)
+                                      refresh=False, save_mapping=True, **given)
         failed |= not result.ok or (args.strict and result.rejected > 0)
         if result.ok and not args.dry_run:
             imported.append(result)
@@ -269,17 +321,51 @@ def cmd_import(args) -> int:
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
     if not args.dry_run:
-        db.refresh_staging(con)  # once, after the last file
         for result in imported:
             log(args, None, "import", Path(result.file).name,
                 {"table": result.table, "read": result.read, "rejected": result.rejected})
-    return EXIT_FAILED if failed else EXIT_OK
+    return failed
+
+
+def cmd_mappings(args) -> int:
+    from leadbridge import db, mappings
+
+    folder = db.data_dir(args.db)
+    try:
+        if args.action == "remove":
+            if not args.mapping_id:
+                print("leadbridge mappings remove: give the ID of the mapping (see `leadbridge mappings`)",
+                      file=sys.stderr)
+                return EXIT_USAGE
+            gone = mappings.remove(folder, args.mapping_id)
+            print(f"removed mapping {gone.id} ({gone.table or 'any table'}: "
+                  f"{len(gone.headers)} headers)")
+            return EXIT_OK
+        saved = list(mappings.load_all(folder).values())
+    except mappings.MappingError as exc:
+        print(f"leadbridge mappings: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.format == "json":
+        print(json.dumps([m.to_dict() for m in saved], indent=2))
+        return EXIT_OK
+    if not saved:
+        print("No saved mappings. Save one with `leadbridge import FILE --map 'HEADER=column'` or "
+              "on the Data page.")
+    for m in saved:
+        print(f"{m.id}  {m.table or 'any table'}  saved {m.saved_at}  headers: {', '.join(m.headers)}")
+        for header, column in m.columns.items():
+            print(f"    column {header!r} -> {column}")
+        for word, state in m.statuses.items():
+            print(f"    status {word!r} -> {state}")
+        for word, lead_type in m.lead_types.items():
+            print(f"    lead type {word!r} -> {lead_type}")
+    return EXIT_OK
 
 
 def cmd_rejects(args) -> int:
     from leadbridge import db, importer
 
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     count = importer.write_rejects_csv(con, args.out, args.import_id)
     print(f"{count} rejected value(s) written to {args.out}")
     return EXIT_OK
@@ -288,7 +374,7 @@ def cmd_rejects(args) -> int:
 def cmd_history(args) -> int:
     from leadbridge import db, importer
 
-    frame = importer.import_history(db.connect(args.db))
+    frame = importer.import_history(db.reader(args.db))
     print(frame.drop(columns=["sha256"]).to_string(index=False) if len(frame) else "No imports yet.")
     return EXIT_OK
 
@@ -296,7 +382,7 @@ def cmd_history(args) -> int:
 def cmd_quality(args) -> int:
     from leadbridge import db, quality
 
-    print(quality.format_report(quality.quality_report(db.connect(args.db))))
+    print(quality.format_report(quality.quality_report(db.reader(args.db))))
     return EXIT_OK
 
 
@@ -316,7 +402,7 @@ def cmd_report(args) -> int:
         print(f"leadbridge report: {exc}", file=sys.stderr)
         return EXIT_USAGE
     person = person_from_args(args, "report")
-    data = report.build(db.connect(args.db), filters, person)
+    data = report.build(db.reader(args.db), filters, person)
     render = {"json": report.to_json, "csv": report.to_csv, "md": report.to_markdown}[args.format]
     print(render(data))
     log(args, person, "report", f"report {filters.from_month}..{filters.to_month} ({args.format})",
@@ -342,7 +428,7 @@ def cmd_deck(args) -> int:
         print(f"leadbridge deck: {exc}", file=sys.stderr)
         return EXIT_USAGE
     person = person_from_args(args, "deck")
-    con = db.connect(args.db)
+    con = db.reader(args.db)
     scope = None if person is None else person.scope
     known = set(metrics.run(con, "filter_choices", scope=scope).query("kind == 'branch'")["value"])
     unknown = sorted(set(args.branch) - known)
@@ -431,7 +517,8 @@ def cmd_dashboard(args) -> int:
     if args.access:
         os.environ["LEADBRIDGE_ACCESS"] = str(Path(args.access).resolve())
     options = ["--server.port", str(args.port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.address", args.address]
+               "--server.fileWatcherType", "none", *serve.hardened_options(),
+               "--server.address", args.address]
     if args.secrets:
         options += ["--secrets.files", str(Path(args.secrets).resolve())]
     if args.headless:
@@ -447,6 +534,22 @@ server_metadata_url of your OpenID Connect provider: Microsoft Entra ID, Google,
 .streamlit/secrets.toml or a file given with --secrets, and list who may see what in the access
 file (README: "Run it for your company"). Or serve this computer only (--address 127.0.0.1), or
 pass --no-sign-in to serve the network without sign-in anyway."""
+
+
+def cmd_watch(args) -> int:
+    from leadbridge import watch
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"leadbridge watch: {folder} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    watcher = watch.Watcher(folder, args.db, settle=args.settle,
+                            log=lambda message: print(message, flush=True))
+    try:
+        watcher.run(interval=args.interval, once=args.once)
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
 
 
 def cmd_sample(args) -> int:

@@ -63,7 +63,10 @@ _LEAD_ID = ("Lead ID", "LeadId", "Lead #", "Lead Number", "Lead No", "Opportunit
             "Opportunity #", "Lead Ref")
 _BRANCH = ("Branch", "Business Unit", "Location", "Branch Name", "Service Center", "Office")
 _SALES_REP = ("Sales Rep", "Assigned Rep", "Rep", "Salesperson", "Sales Person", "Owner",
-              "Opportunity Owner", "Assigned To", "Account Executive")
+              "Opportunity Owner", "Assigned To", "Account Executive", "Deal Owner")
+# The payroll number of an employee in ADP Workforce Now; only on the HR and payroll tables (a
+# "File Number" on a leads or jobs export could be anything).
+_PAYROLL_ID = ("File Number", "ADP File Number")
 
 TABLES: dict[str, Table] = {
     "techs": Table(
@@ -72,7 +75,7 @@ TABLES: dict[str, Table] = {
         file_prefixes=("techs", "technicians", "roster"),
         description="The technician roster; one row per tech.",
         columns=(
-            Column("tech_id", ID, True, _TECH_ID),
+            Column("tech_id", ID, True, _TECH_ID + _PAYROLL_ID),
             Column("tech_name", TEXT, False, _TECH_NAME + ("Full Name",)),
             Column("branch", TEXT, False, _BRANCH + ("Home Branch",)),
             Column("region", TEXT, False, ("Region", "Area", "District")),
@@ -91,7 +94,7 @@ TABLES: dict[str, Table] = {
             Column("lead_id", ID, True, _LEAD_ID),
             Column("submitted_at", DATE, True, ("Submitted At", "Submitted", "Created Date", "Date Submitted",
                                                  "Lead Date", "Created", "Created On", "Submission Date",
-                                                 "Date Created")),
+                                                 "Date Created", "Create Date")),
             Column("tech_id", ID, True, _TECH_ID + ("Submitted By ID",)),
             Column("tech_name", TEXT, False, _TECH_NAME + ("Submitted By",)),
             Column("branch", TEXT, False, _BRANCH),
@@ -120,13 +123,13 @@ TABLES: dict[str, Table] = {
         columns=(
             Column("lead_id", ID, True, _LEAD_ID),
             Column("status", TEXT, True, ("Status", "Stage", "Lead Status", "Opportunity Stage",
-                                          "Outcome", "Sales Stage")),
+                                          "Outcome", "Sales Stage", "Deal Stage", "Status Reason")),
             Column("contacted_at", DATE, False, ("Contacted At", "First Contact", "First Contact Date",
                                                  "Contacted On", "Date Contacted", "First Contacted")),
             Column("closed_at", DATE, False, ("Closed At", "Close Date", "Closed On", "Closed Date",
-                                              "Date Closed")),
+                                              "Date Closed", "Actual Close Date")),
             Column("revenue", MONEY, False, ("Revenue", "Amount", "Closed Won Amount", "Sale Amount",
-                                             "Sold Amount", "Deal Amount", "Won Amount")),
+                                             "Sold Amount", "Deal Amount", "Won Amount", "Actual Revenue")),
             Column("gross_margin", MONEY, False, ("Gross Margin", "Margin", "Gross Profit", "GP")),
             Column("sales_rep", TEXT, False, _SALES_REP),
             Column("loss_reason", TEXT, False, ("Loss Reason", "Lost Reason", "Reason Lost",
@@ -142,10 +145,10 @@ TABLES: dict[str, Table] = {
         description="Rewards paid to techs (negative amounts are clawbacks); one row per payment.",
         columns=(
             Column("payout_id", ID, False, ("Payout ID", "Payment ID", "Reward ID", "Transaction ID")),
-            Column("tech_id", ID, True, _TECH_ID),
+            Column("tech_id", ID, True, _TECH_ID + _PAYROLL_ID),
             Column("lead_id", ID, False, _LEAD_ID),
             Column("paid_on", DATE, True, ("Paid On", "Pay Date", "Paid Date", "Payment Date",
-                                           "Payroll Date")),
+                                           "Payroll Date", "Check Date")),
             Column("amount", MONEY, True, ("Amount", "Payout Amount", "Spiff", "Reward", "Reward Amount",
                                            "Bonus")),
             Column("reason", TEXT, False, ("Reason", "Payout Reason", "Memo", "Description")),
@@ -191,12 +194,15 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "contacted": ("contacted", "working", "in progress", "attempted contact", "attempting contact",
                   "follow up", "reached"),
     "qualified": ("qualified", "accepted", "appointment set", "appointment scheduled",
-                  "site visit scheduled", "needs analysis"),
+                  "site visit scheduled", "needs analysis", "qualified to buy"),
     "quoted": ("quoted", "quote sent", "proposal", "proposal sent", "estimate sent", "negotiation",
-               "quote", "estimate", "negotiating"),
-    "won": ("won", "closed won", "sold", "booked", "converted", "closed sold", "order received"),
+               "quote", "estimate", "negotiating", "proposal/price quote", "negotiation/review",
+               "contract sent"),
+    "won": ("won", "closed won", "sold", "booked", "converted", "closed sold", "order received",
+            "customer approved"),
     "lost": ("lost", "closed lost", "dismissed", "unsold", "not interested", "disqualified",
-             "declined", "closed unsold", "no sale"),
+             "declined", "closed unsold", "no sale", "customer declined", "out-sold", "canceled",
+             "cancelled", "cannot contact", "no longer interested"),
 }
 
 LEAD_TYPES = ("upgrade", "new_equipment", "additional_site", "competitor_threat", "at_risk_customer",
@@ -227,7 +233,8 @@ LEAD_TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "other": ("other", "misc", "miscellaneous"),
 }
 
-TRUE_WORDS = ("true", "yes", "y", "1", "t", "active", "1.0", "x", "present")
+TRUE_WORDS = ("true", "yes", "y", "1", "t", "active", "1.0", "x", "present", "full-time", "full time",
+              "part-time", "part time")
 FALSE_WORDS = ("false", "no", "n", "0", "f", "inactive", "0.0", "terminated", "left", "absent")
 
 DATE_ORDERS = ("MDY", "DMY", "YMD")

@@ -60,12 +60,45 @@ def staging_dir(path: str | os.PathLike | None = None) -> Path:
     return data_dir(path) / "tmp"
 
 
+# Memory for DuckDB's buffers: beyond it, sorts, joins and aggregations spill to disk below the
+# data folder. The importer's merge and the staged tables' rebuild fit in this at 10M leads; a
+# dashboard process holds one snapshot open and reads it in pages. Override with
+# $LEADBRIDGE_MEMORY_LIMIT (DuckDB's syntax: "2GB", "512MB").
+WRITER_MEMORY_LIMIT = "500MB"
+READER_MEMORY_LIMIT = "400MB"
+
+
+def _memory_limit(default: str) -> str:
+    return os.environ.get("LEADBRIDGE_MEMORY_LIMIT") or default
+
+
+def spill_dir(path: str | os.PathLike | None = None) -> Path:
+    """This process's folder for DuckDB's spilled intermediate results (removed when it ends;
+    the next writer removes those of processes that died)."""
+    return staging_dir(path) / f"spill-{os.getpid()}"
+
+
+def _configure(con: duckdb.DuckDBPyConnection, file: Path, memory_limit: str) -> None:
+    if not _setting(con, "lock_configuration"):
+        root = str(file.parent) + os.sep
+        con.execute("set allowed_directories = $dirs", {"dirs": [root]})
+        con.execute("set temp_directory = $dir", {"dir": str(spill_dir(file))})
+        con.execute("set memory_limit = $limit", {"limit": _memory_limit(memory_limit)})
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
+
+
 def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the database, lock it to its own folders, and bring its schema up to date.
+    """Open the working database read-write, lock it to its own folders, and bring its schema up
+    to date.
 
     DuckDB may then read and write only below the database's folder (uploads and staging
     included), never downloads extensions, and the settings cannot be changed afterwards. Use
     ``con.cursor()`` per query and per thread.
+
+    This is the writer's connection: imports go through ``writer()`` (one at a time, published
+    when done); dashboards and read-only commands use ``reader()`` (docs/concurrency.md). Tests
+    may write through it directly, then ``publish(con)`` what a reader should see.
     """
     file = db_path(path)
     for folder in (file.parent, upload_dir(file), staging_dir(file)):
@@ -75,18 +108,69 @@ def connect(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(file), config=config)
     except duckdb.IOException as exc:
         raise DatabaseError(
-            f"{file}: cannot open the database ({exc}). If another LeadBridge process (the "
-            "dashboard or an import) has it open, stop it or import through the dashboard's Data page."
+            f"{file}: cannot open the database for writing ({exc}). Another program holds it "
+            "open: LeadBridge itself never does outside an import (imports take turns; "
+            "dashboards read a published copy)."
         ) from exc
-    if not _setting(con, "lock_configuration"):
-        root = str(file.parent) + os.sep
-        con.execute("set allowed_directories = $dirs", {"dirs": [root]})
-        con.execute("set temp_directory = $dir", {"dir": str(staging_dir(file))})
-        con.execute("set enable_external_access = false")
-        con.execute("set lock_configuration = true")
+    _configure(con, file, WRITER_MEMORY_LIMIT)
     ensure_schema(con)
     _FILES[con] = file
     return con
+
+
+def open_snapshot(file: Path, working: Path) -> duckdb.DuckDBPyConnection:
+    """Open a published snapshot read-only (no migration, no rebuild: the publisher did both).
+
+    `working` is the working database it was published from: its folder is the one DuckDB may
+    read (uploads) and where its spilled results go.
+    """
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+              "access_mode": "READ_ONLY"}
+    try:
+        con = duckdb.connect(str(file), read_only=True, config=config)
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{file}: cannot open the published data ({exc})") from exc
+    _configure(con, working, READER_MEMORY_LIMIT)
+    _FILES[con] = working
+    _READERS[con] = file
+    return con
+
+
+def file_of(con: duckdb.DuckDBPyConnection) -> Path:
+    """The working database a connection belongs to (a snapshot's: the one it was published from)."""
+    found = _FILES.get(con)
+    if found is not None:
+        return found
+    return Path(con.cursor().execute(
+        "select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
+
+
+# --- one writer, many readers (docs/concurrency.md) -----------------------------------------
+
+
+def writer(path: str | os.PathLike | None = None, *, what: str = "an import", who: str | None = None,
+           on_wait=None, publish: bool = True):
+    """``with db.writer(path, what="payouts.csv") as con:`` the import lock, then the working
+    database; on a clean exit the changes are published for readers. See leadbridge/store.py."""
+    from leadbridge import store
+
+    return store.writer(path, what=what, who=who, on_wait=on_wait, publish=publish)
+
+
+def publish(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the staged tables and publish the working database's committed state as the new
+    read-only snapshot; return its number. The caller holds the import lock or is a test."""
+    from leadbridge import store
+
+    return store.publish(con)
+
+
+def reader(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the newest published snapshot (this process keeps it open and
+    moves to a newer one when the pointer changes). For one-shot commands and tests."""
+    from leadbridge import store
+
+    return store.readers(path).current().con
 
 
 def _setting(con: duckdb.DuckDBPyConnection, name: str):
@@ -185,6 +269,19 @@ def _models_digest() -> str:
 
 
 @cache
+def code_digest() -> str:
+    """A fingerprint of what a database gets from this LeadBridge on open besides its migrations:
+    the macros, the staging models, the word maps. A snapshot published by a LeadBridge with
+    another fingerprint is published again before it is read (docs/concurrency.md)."""
+    text = "\n".join([str(SCHEMA_VERSION), load_sql("schema/macros"), _models_digest(),
+                      *(load_sql(f"staging/{name}") for name in STAGING_MACROS),
+                      repr(contract.word_map(contract.STATUS_WORDS)),
+                      repr(contract.word_map(contract.LEAD_TYPE_WORDS)),
+                      repr(sorted(contract.LEAD_TYPE_LABELS.items()))])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@cache
 def staged_inputs() -> dict[str, frozenset[str]]:
     """The canonical tables each staged table is built from, directly or through another one."""
     inputs: dict[str, frozenset[str]] = {}
@@ -259,6 +356,7 @@ def _build_staged(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
 # its write-ahead log when the staged tables were last found fresh: every committed write changes
 # one of them, so an unchanged file needs no look at the tables (a query saves a millisecond).
 _FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # snapshot connections
 _FRESH_AT: dict[Path, tuple] = {}
 
 
@@ -280,6 +378,8 @@ def refresh_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
     table's row count (see _stale_models), so a query that calls this first never reads a stale
     table.
     """
+    if con in _READERS:  # a published snapshot: the publisher rebuilt its tables
+        return []
     file = _FILES.get(con)
     state = _file_state(file) if file else None  # taken before looking: a later write shows
     if state is not None and _FRESH_AT.get(file) == state:

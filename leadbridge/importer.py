@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from leadbridge import contract, db
+from leadbridge import contract, db, mappings, store
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".psv", ".tab", ".dat"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -75,6 +75,18 @@ class ImportResult:
     matched: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # The mapping step (leadbridge/mappings.py): the file's header signature, the saved or given
+    # mapping used, what it mapped, what it could not, and what is still unknown.
+    signature: str | None = None
+    mapping_id: str | None = None
+    mapped_columns: dict[str, str] = field(default_factory=dict)
+    mapped_statuses: dict[str, str] = field(default_factory=dict)
+    mapped_lead_types: dict[str, str] = field(default_factory=dict)
+    mapping_warnings: list[str] = field(default_factory=list)
+    mapping_saved: bool = False
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    unknown_statuses: list[str] = field(default_factory=list)
+    unknown_lead_types: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -86,6 +98,12 @@ class ImportResult:
         out = {k: getattr(self, k) for k in keys}
         if self.error is not None:
             out["error"] = self.error
+        if self.mapping_id:
+            out["mapping"] = {"id": self.mapping_id, "columns": self.mapped_columns,
+                              "statuses": self.mapped_statuses, "lead_types": self.mapped_lead_types,
+                              "saved": self.mapping_saved}
+        if self.mapping_warnings:
+            out["mapping_warnings"] = self.mapping_warnings
         return out
 
     def to_dict(self) -> dict:
@@ -146,19 +164,27 @@ def import_file(
     display_name: str | None = None,
     dry_run: bool = False,
     refresh: bool = True,
+    map_columns: dict[str, str] | None = None,
+    map_statuses: dict[str, str] | None = None,
+    map_lead_types: dict[str, str] | None = None,
+    save_mapping: bool = False,
 ) -> ImportResult:
     """Import one file in one transaction; a refused file comes back with `error` set.
 
     `dry_run` does all the work and rolls it back: the Data page's preview of what an import
     would do. `display_name` is the name users know the file by (an upload's original name).
+    A mapping saved for the file's headers is applied; `map_columns` ({header: column}),
+    `map_statuses` ({word: state}) and `map_lead_types` ({word: type}) add to it for this import,
+    and are saved for the header signature when `save_mapping` (never on a dry run).
     After the commit the staged tables are rebuilt, unless `refresh` is false (import_paths
     rebuilds them once after the last file; a query rebuilds them if nobody did).
     """
     path = Path(path)
     name = display_name or path.name
     result = ImportResult(file=name, dry_run=dry_run)
+    given = (map_columns or {}, map_statuses or {}, map_lead_types or {}, save_mapping)
     try:
-        _import(con, path, name, result, table, date_order, decimal_comma, dry_run)
+        _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given)
     except ImportRefused as exc:
         result.error = exc.problem
     if refresh and result.ok and not dry_run:
@@ -166,7 +192,7 @@ def import_file(
     return result
 
 
-def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
+def _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given):
     if table is not None and table not in contract.TABLES:
         raise ImportRefused(name, f"unknown table {table!r}: use one of {', '.join(contract.TABLES)}")
     if date_order is not None and date_order not in contract.DATE_ORDERS:
@@ -178,17 +204,20 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run):
     # Hashed in a thread while DuckDB reads the file: both let go of Python's lock.
     digest = _HASHING.submit(file_sha256, path)
     try:
-        _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest)
+        _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
+                         given)
     finally:
         result.sha256 = digest.result()
 
 
-def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest):
+def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
+                     given=({}, {}, {}, False)):
     """Stage, read, check and merge the file in one transaction (digest: its SHA-256, coming)."""
     staged = _stage(con, path, name)
     cur = con.cursor()
     began = False
     try:
+        store.pause_point("reading")
         try:
             # Into temp tables before the transaction starts, so that a read the parallel CSV
             # scanner refuses can be tried again single-threaded.
@@ -201,9 +230,19 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         result.file_format, result.encoding = staged.file_format, staged.encoding
         result.delimiter = DELIMITER_NAMES.get(staged.delimiter or "", staged.delimiter)
         result.headers = headers
-        spec = _choose_table(name, headers, table)
+        if dry_run:
+            result.examples = _examples(cur, headers)
+        active, given_mapping = _mapping_for(con, name, headers, table, given, result)
+        spec = _choose_table(name, mappings.detection_headers(headers, active),
+                             _mapped_table(name, table, active))
         result.table = spec.name
-        mapping, ignored = contract.match_headers(spec, headers)
+        applied = mappings.apply(spec, headers, active)
+        result.mapped_columns = applied.columns
+        result.mapped_statuses, result.mapped_lead_types = applied.statuses, applied.lead_types
+        result.mapping_warnings = applied.warnings
+        if active is not None and (applied.columns or applied.statuses or applied.lead_types):
+            result.mapping_id = active.id
+        mapping, _ = contract.match_headers(spec, applied.headers)
         missing = [c for c in spec.required if c not in mapping]
         if missing:
             found = ", ".join(f'"{h}"' for h in headers if h) or "none"
@@ -211,9 +250,11 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
                 f"{c} (e.g. {', '.join(repr(a) for a in spec.column(c).aliases[:3])})" for c in missing)
             raise ImportRefused(
                 name, f"missing required column(s) for {spec.name}: {wanted}. Headers found: {found}. "
-                "Rename the column in the file, or pick the right table.")
+                f"Rename the column in the file, map it (--map 'YOUR HEADER={missing[0]}', or the "
+                "Data page's mapping step), or pick the right table.")
         result.matched = {col: headers[pos] for col, pos in mapping.items()}
-        result.ignored = [h for h in ignored if h]
+        used = set(mapping.values())
+        result.ignored = [h for pos, h in enumerate(headers) if h and pos not in used]
         _project(cur, spec, mapping, len(headers))
         result.date_order, result.decimal_comma = _detect_formats(
             cur, spec, name, date_order, decimal_comma, excel=staged.file_format == "excel")
@@ -227,10 +268,15 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
             "now": datetime.now(),
             "header_columns": list(result.matched),
             "header_names": list(result.matched.values()),
+            "mapped_status_words": list(applied.statuses),
+            "mapped_statuses": list(applied.statuses.values()),
+            "mapped_lead_type_words": list(applied.lead_types),
+            "mapped_lead_types": list(applied.lead_types.values()),
         }
         db.run_script(cur, f"import/parse_{spec.name}", params)
         if cur.execute("select count(*) from parsed").fetchone()[0] == 0:
             raise ImportRefused(name, "the file has a header row but no data rows: nothing to import")
+        _unknown_words(cur, spec, result)
         import_id = cur.execute("select nextval('import_id_seq')").fetchone()[0]
         params["import_id"] = import_id
         _merge(cur, spec, params)
@@ -261,7 +307,10 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         }, cells=", ".join(f"c{i}" for i in range(len(headers))))
         if result.read != sum(counts[1:]):
             raise RuntimeError(f"accounting does not add up for {name}: {counts}")
+        store.pause_point("merging")
         cur.execute("rollback" if dry_run else "commit")
+        if given_mapping is not None and not dry_run:
+            result.mapping_saved = _save_mapping(con, spec, headers, given_mapping, applied)
     except BaseException:
         if began:
             cur.execute("rollback")
@@ -326,8 +375,8 @@ def _staging_file(con, suffix: str) -> Path:
 
 
 def _db_file(con) -> Path:
-    return Path(con.cursor().execute(
-        "select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
+    # The working database, also for a dashboard's read-only snapshot (uploads go beside it).
+    return db.file_of(con)
 
 
 def _stage(con, path: Path, name: str) -> _Staged:
@@ -462,6 +511,68 @@ def _read_excel(path: Path, name: str) -> pd.DataFrame:
     return frame
 
 
+# --- the mapping step (leadbridge/mappings.py) -----------------------------------------------
+
+
+def _examples(cur, headers: list[str]) -> dict[str, list[str]]:
+    """Up to three values of each column, for the mapping step."""
+    rows = cur.execute(db.load_sql("import/examples")).fetchall()
+    return {h: [str(r[i]) for r in rows if i < len(r) and r[i] not in (None, "")]
+            for i, h in enumerate(headers) if h}
+
+
+def _mapping_for(con, name, headers, table, given, result):
+    """The mapping to apply (saved for these headers, with what was given on top) and the given
+    one to save (None when nothing was given or it is not to be saved)."""
+    columns, statuses, lead_types, save = given
+    folder = db.data_dir(_db_file(con))
+    result.signature = mappings.signature(headers)
+    try:
+        saved = mappings.find(folder, headers)
+        wanted = mappings.from_options(headers, columns, statuses, lead_types, table) \
+            if (columns or statuses or lead_types) else None
+    except mappings.MappingError as exc:
+        raise ImportRefused(name, str(exc)) from exc
+    if saved is not None and wanted is not None:
+        active = saved.merged(wanted)
+    else:
+        active = wanted or saved
+    return active, (wanted if save else None)
+
+
+def _mapped_table(name: str, table: str | None, active) -> str | None:
+    """The table the user named, else the saved mapping's when the file name does not tell."""
+    if table or active is None or contract.table_from_filename(name):
+        return table
+    return active.table
+
+
+def _unknown_words(cur, spec: contract.Table, result: ImportResult) -> None:
+    """Status or lead-type words of the file that nothing reads yet, for the mapping step."""
+    query = {"outcomes": "import/unknown_statuses", "leads": "import/unknown_lead_types"}.get(spec.name)
+    if query is None:
+        return
+    words = [w for w, _ in cur.execute(db.load_sql(query)).fetchall()]
+    if spec.name == "outcomes":
+        result.unknown_statuses = words
+    else:
+        result.unknown_lead_types = words
+
+
+def _save_mapping(con, spec, headers, given: mappings.Mapping, applied: mappings.Applied) -> bool:
+    """Save the given entries that were used for the header signature; return whether any was."""
+    keep = mappings.Mapping(
+        given.signature, list(headers), spec.name,
+        {h: c for h, c in given.columns.items() if h in applied.columns},
+        {w: s for w, s in given.statuses.items() if contract.normalize_word(w) in applied.statuses},
+        {w: t for w, t in given.lead_types.items()
+         if contract.normalize_word(w) in applied.lead_types})
+    if not (keep.columns or keep.statuses or keep.lead_types):
+        return False
+    mappings.save(db.data_dir(_db_file(con)), keep)
+    return True
+
+
 def _choose_table(name: str, headers: list[str], table: str | None) -> contract.Table:
     if table:
         return contract.TABLES[table]
@@ -485,7 +596,8 @@ def _choose_table(name: str, headers: list[str], table: str | None) -> contract.
             f"after its table ({prefixes}) or pass --table")
     raise ImportRefused(
         name, f"cannot tell which table this is from its name or headers "
-        f"({', '.join(h for h in headers if h)}): name the file after its table ({prefixes}) or pass --table")
+        f"({', '.join(h for h in headers if h)}): name the file after its table ({prefixes}) or pass "
+        "--table; or map its columns (--map 'YOUR HEADER=lead_id', or the Data page's mapping step)")
 
 
 def _foreign_keys(spec: contract.Table, headers: list[str]) -> list[str]:
@@ -599,12 +711,14 @@ def _explain_duckdb_error(exc: duckdb.Error) -> str:
 
 def list_rejects(con, import_id: int | None = None) -> pd.DataFrame:
     """Rejected rows with file, row, column, value and reason (all imports, or one)."""
-    return con.cursor().execute(db.load_sql("rejects"), {"import_id": import_id}).df()
+    return con.cursor().execute(db.load_sql("rejects"),
+                                {"import_id": import_id, "limit": None, "offset": 0}).df()
 
 
 def list_superseded(con, import_id: int | None = None) -> pd.DataFrame:
     """Rows a later row with the same key replaced, with the row that replaced each."""
-    return con.cursor().execute(db.load_sql("superseded"), {"import_id": import_id}).df()
+    return con.cursor().execute(db.load_sql("superseded"),
+                                {"import_id": import_id, "limit": None, "offset": 0}).df()
 
 
 def import_history(con) -> pd.DataFrame:
@@ -631,6 +745,13 @@ def describe(result: ImportResult) -> str:
             f"rejected {result.rejected}")
     if result.ignored:
         line += f" (ignored columns: {', '.join(result.ignored)})"
+    if result.mapping_id:
+        bits = [f"{h} -> {c}" for h, c in result.mapped_columns.items()]
+        bits += [f"'{w}' -> {s}" for w, s in result.mapped_statuses.items()]
+        bits += [f"'{w}' -> {t}" for w, t in result.mapped_lead_types.items()]
+        line += f" (mapping {result.mapping_id}{' saved' if result.mapping_saved else ''}: {', '.join(bits)})"
+    for warning in result.mapping_warnings:
+        line += f"\n  mapping not used: {warning}"
     return line
 
 
@@ -645,6 +766,8 @@ def save_upload(con, name: str, data: bytes) -> Path:
     safe = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
     digest = hashlib.sha256(data).hexdigest()[:12]
     target = folder / f"{digest}_{safe}"
-    if not target.exists():
-        target.write_bytes(data)
+    if not target.exists():  # written aside, then renamed: two sessions may upload it at once
+        tmp = folder / f".{uuid.uuid4().hex}.part"
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
     return target

@@ -150,6 +150,7 @@ PER_PERSON_DIMENSIONS: dict[str, tuple[str, ...]] = {
 # queries/ applies lb_in_scope itself (tests/test_scope.py checks both).
 UNSCOPED_QUERIES = frozenset({
     "as_of", "import_history", "last_import", "rejects", "superseded", "dq_orphan_outcomes",
+    "rejects_count", "superseded_count",
 })
 
 
@@ -189,6 +190,9 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None = No
     params.update(extra)
     if params["scope"] is not None:
         params["scope"] = list(params["scope"])
+    if "$limit" in sql:  # a list query: every row unless a page is asked for
+        params.setdefault("limit", None)
+        params.setdefault("offset", 0)
     if "$as_of" in sql and "as_of" not in params:
         params["as_of"] = _as_of(con, filters)
     cur = con.cursor()

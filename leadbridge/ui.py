@@ -12,7 +12,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts, contract, db, exports, importer, meeting, metrics, serve, ui_access
+from leadbridge import (
+    charts,
+    contract,
+    db,
+    mappings,
+    meeting,
+    metrics,
+    serve,
+    text,
+    ui_access,
+    ui_published,
+)
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -35,9 +46,9 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 # --- data -------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
 def _connection(path: str):
-    return db.connect(path)
+    # The published snapshot this run reads (read-only; a new import shows on the next rerun).
+    return ui_published.snapshot(path).con
 
 
 def db_file() -> str:
@@ -51,8 +62,9 @@ def connection():
 
 
 def data_version() -> int:
-    """Grows with each import, so cached results are never stale."""
-    return db.data_version(connection())
+    """The published snapshot's number: it grows with each publish, so cached results are never
+    stale."""
+    return ui_published.snapshot(db_file()).number
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -60,14 +72,23 @@ def _query(path: str, version: int, name: str, filters: Filters | None, extra: t
     return metrics.run(_connection(path), name, filters, **dict(extra))
 
 
-def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
-    """A query's result as the signed-in person may see it (their branch scope and money rule go
-    with the filters, or as keywords without filters), cached by (query, parameters, version)."""
+def as_person(filters: Filters | None, extra: dict) -> tuple[Filters | None, dict]:
+    """A query's filters and keywords as the signed-in person may run them: their branch scope
+    and money rule go with the filters, or as keywords without filters (only when they narrow:
+    the engine's default is everything)."""
     person = ui_access.current_person()
+    extra = dict(extra)
     if filters is not None:
         filters = filters.for_person(person)
-    elif person.scope is not None or not person.money:  # else the engine's default: everything
+    elif person.scope is not None or not person.money:
         extra.update(scope=person.scope, money=person.money)
+    return filters, extra
+
+
+def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
+    """A query's result as the signed-in person may see it (see as_person), cached by (query,
+    parameters, data version)."""
+    filters, extra = as_person(filters, extra)
     return _query(db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
 
 
@@ -208,7 +229,7 @@ def empty_note(filters: Filters, what: str = "leads") -> str:
 def page_header(title: str, filters: Filters, subtitle: str = "") -> None:
     """Page title with the filters it shows."""
     st.title(title)
-    st.caption(" · ".join(p for p in (describe_filters(filters), subtitle) if p))
+    st.caption(text.md(" · ".join(p for p in (describe_filters(filters), subtitle) if p)))
 
 
 def footer() -> None:
@@ -219,7 +240,8 @@ def footer() -> None:
     when = "no import yet"
     if len(last):
         row = last.iloc[0]
-        when = f"last import {row['file']} ({row['table']}) on {pd.Timestamp(row['imported_at']):%b %d, %Y %H:%M}"
+        when = (f"last import {text.md(row['file'])} ({text.md(row['table'])}) on "
+                f"{pd.Timestamp(row['imported_at']):%b %d, %Y %H:%M}")
     st.divider()
     st.caption(f"Numbers as of {pd.Timestamp(as_of):%b %d, %Y} · {when} · definitions: docs/metrics.md")
 
@@ -337,24 +359,18 @@ def chart(figure) -> None:
     st.plotly_chart(figure, theme=None, config=PLOTLY_CONFIG)
 
 
-def download_buttons(frame: pd.DataFrame, page: str, table: str, filters: Filters | None,
-                     key: str) -> None:
-    """CSV and Excel downloads of a table, formula cells defused, named by page, filters and date."""
-    name = exports.file_stem(page, table, filters, date.today())
-    row = st.container(horizontal=True)
-    row.download_button("Download CSV", exports.frame_to_csv(frame), f"{name}.csv", "text/csv",
-                        key=f"{key}_csv", icon=":material/download:")
-    row.download_button(
-        "Download Excel", exports.frame_to_xlsx(frame, sheet=table), f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", icon=":material/table_view:")
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure(name: str, args: tuple, kwargs: tuple):
+    return getattr(charts, name)(*args, **dict(kwargs))
 
 
-def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, key: str,
-          column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A sortable table with its downloads."""
-    st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
-    download_buttons(frame, page, name, filters, key)
+def plot(chart_function, *args, **kwargs) -> None:
+    """Draw charts.<chart>(*args, **kwargs), the figure built once per distinct input.
+
+    Building a Plotly figure costs 50-300 ms (its objects validate every property): a page of five
+    charts spent about a second on them at every rerun. The figure is kept by its inputs (the
+    query frames are hashed by Streamlit), shared read-only between sessions."""
+    chart(_figure(chart_function.__name__, args, tuple(sorted(kwargs.items()))))
 
 
 def lead_type_label(value: str) -> str:
@@ -420,14 +436,14 @@ REWARD_COLUMNS = {
 
 def preview_summary(preview) -> str:
     """What a dry-run import found, in one markdown paragraph."""
-    fmt_bits = [preview.file_format.upper()]
+    fmt_bits = [text.md(preview.file_format.upper())]
     if preview.encoding:
-        fmt_bits.append(preview.encoding)
+        fmt_bits.append(text.md(preview.encoding))
     if preview.delimiter:
-        fmt_bits.append(f"{preview.delimiter}-separated")
+        fmt_bits.append(f"{text.md(preview.delimiter)}-separated")
     dates = {"MDY": "month first", "DMY": "day first", "YMD": "year first"}.get(
         preview.date_order or "", "no slashed dates")
-    return (f"Table **{preview.table}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
+    return (f"Table **{text.md(preview.table)}** · {' · '.join(fmt_bits)} · dates: {dates} · amounts: "
             f"{'decimal comma' if preview.decimal_comma else 'decimal point'}  \n"
             f"Would read **{preview.read:,}** rows: {preview.inserted:,} new, {preview.updated:,} "
             f"updated, {preview.unchanged:,} unchanged, {preview.superseded:,} superseded, "
@@ -445,21 +461,24 @@ def column_matches(preview) -> pd.DataFrame:
 
 
 def accounting_sentence(result: dict) -> str:
-    """'leads.csv → leads: read 120 = 100 new + 12 updated + ...'."""
-    return (f"{result['file']} → {result['table']}: read {result['read']:,} = "
+    """'leads.csv → leads: read 120 = 100 new + 12 updated + ...' (markdown, the names escaped)."""
+    return (f"{text.md(result['file'])} → {text.md(result['table'])}: read {result['read']:,} = "
             f"{result['inserted']:,} new + {result['updated']:,} updated + {result['unchanged']:,} "
             f"unchanged + {result['superseded']:,} superseded + {result['rejected']:,} rejected")
 
 
 @st.cache_data(show_spinner="Reading the file…", max_entries=64)
-def _preview(path: str, version: int, name: str, table, date_order, decimal_comma):
-    return importer.import_file(_connection(db_file()), path, display_name=name, dry_run=True,
-                                table=table, date_order=date_order, decimal_comma=decimal_comma)
+def _preview(path: str, version: int, name: str, table, date_order, decimal_comma, mapped=None):
+    # `mapped` (the saved mappings' version) is part of the cache key only.
+    return ui_published.preview(db_file(), path, name, table=table, date_order=date_order,
+                                decimal_comma=decimal_comma)
 
 
 def preview_import(path, name: str, table=None, date_order=None, decimal_comma=None):
-    """What importing an uploaded file would do (a rolled-back import), cached per file content."""
-    return _preview(str(path), data_version(), name, table, date_order, decimal_comma)
+    """What importing an uploaded file would do (a rolled-back import), cached per file content
+    and saved mappings (a saved or removed mapping shows at once)."""
+    return _preview(str(path), data_version(), name, table, date_order, decimal_comma,
+                    mappings.version(db.data_dir(db_file())))
 
 
 # --- the Meeting page -------------------------------------------------------------------------

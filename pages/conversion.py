@@ -2,27 +2,27 @@
 
 import streamlit as st
 
-from leadbridge import charts, ui
+from leadbridge import charts, ui, ui_table
 
 filters = ui.current_filters()
 ui.page_header("Conversion", filters, "cohort: leads submitted in the period")
 note = ui.empty_note(filters)
 
-ui.chart(charts.funnel(ui.query("funnel", filters), note))
-ui.chart(charts.cohort_heatmap(ui.query("cohort_conversion_by_age", filters), note))
+ui.plot(charts.funnel, ui.query("funnel", filters), note)
+ui.plot(charts.cohort_heatmap, ui.query("cohort_conversion_by_age", filters), note)
 
 by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
 by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
-ui.chart(charts.conversion_by(by_type, "lead type", note))
-ui.chart(charts.conversion_by(by_branch, "branch", note))
+ui.plot(charts.conversion_by, by_type, "lead type", note)
+ui.plot(charts.conversion_by, by_branch, "branch", note)
 
-ui.chart(charts.time_to_close(ui.query("time_to_close", filters),
-                              ui.empty_note(filters, "deals won")))
-ui.chart(charts.lost_reasons(ui.query("lost_reasons", filters),
-                             ui.empty_note(filters, "lost leads")))
+ui.plot(charts.time_to_close, ui.query("time_to_close", filters),
+        ui.empty_note(filters, "deals won"))
+ui.plot(charts.lost_reasons, ui.query("lost_reasons", filters),
+        ui.empty_note(filters, "lost leads"))
 
 with st.expander("Conversion by lead type and branch (tables)"):
-    ui.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",
-             filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
-    ui.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion", "by-branch",
-             filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)
+    ui_table.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",
+                   filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
+    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion", "by-branch",
+                   filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)

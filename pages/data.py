@@ -2,7 +2,18 @@
 
 import streamlit as st
 
-from leadbridge import contract, importer, quality, ui, ui_access
+from leadbridge import (
+    contract,
+    importer,
+    quality,
+    serve,
+    text,
+    ui,
+    ui_access,
+    ui_mapping,
+    ui_published,
+    ui_table,
+)
 
 st.title("Data")
 st.caption("Import the exports you already have: leads (field service tool), outcomes (CRM), "
@@ -23,6 +34,8 @@ with upload_tab:
         accept_multiple_files=True, key="data_upload",
         help="A file's table is found from its name (leads…, outcomes…, technicians…, payouts…, "
              "jobs…, attendance…) or its headers.")
+    st.caption(f"Up to {serve.MAX_UPLOAD_MB} MB per file. Larger exports (a jobs history, "
+               "several years of leads) import with `leadbridge import FILE` on the server.")
     left, right = st.columns(2)
     date_order = left.selectbox(
         "Date order of dates like 03/04/2026", [DETECT, "MDY", "DMY"], key="data_date_order",
@@ -37,47 +50,58 @@ with upload_tab:
     }
 
     con = ui.connection()
+    if files:
+        ui_published.waiting_note(ui.db_file())
     planned = []
     for i, upload in enumerate(files or []):
         path = importer.save_upload(con, upload.name, upload.getvalue())
         with st.container(border=True):
             top_left, top_right = st.columns([3, 2])
-            top_left.markdown(f"**{upload.name}**")
+            top_left.markdown(f"**{text.md(upload.name)}**")
             table_label = top_right.selectbox("Table", list(TABLES), key=f"data_table_{i}",
                                               label_visibility="collapsed")
             preview = ui.preview_import(path, upload.name, TABLES[table_label], **options)
             if preview.error:
-                st.error(preview.error, icon=":material/block:")
+                st.error(text.md(preview.error), icon=":material/block:")
+                if ui_mapping.needed(preview):
+                    ui_mapping.mapping_step(preview, f"data_map_{i}", TABLES[table_label])
                 continue
             planned.append((upload.name, path, TABLES[table_label]))
             st.markdown(ui.preview_summary(preview))
-            ui.table(ui.column_matches(preview), "data", f"columns-{upload.name}", None,
-                     key=f"data_columns_{i}")
+            ui_mapping.applied_note(preview)
+            ui_table.table(ui.column_matches(preview), "data", f"columns-{upload.name}", None,
+                           key=f"data_columns_{i}")
             if preview.ignored:
-                st.caption("Ignored columns (no match): " + ", ".join(preview.ignored))
+                st.caption("Ignored columns (no match): "
+                           + ", ".join(text.md(c) for c in preview.ignored))
+            if ui_mapping.needed(preview):
+                ui_mapping.mapping_step(preview, f"data_map_{i}", TABLES[table_label])
 
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
-        results = [importer.import_file(con, path, display_name=name, table=table, **options)
-                   for name, path, table in planned]
-        for done in (r.to_dict() for r in results):
+        results = ui_published.import_files(ui.db_file(), planned, **options)
+        for done in results:
             ui_access.log("import", f"{done['file']}: {done['error']}" if done["error"]
                           else ui.accounting_sentence(done))
-        st.session_state["data_results"] = [r.to_dict() for r in results]
+        st.session_state["data_results"] = results
+        st.rerun()  # the next run reads the snapshot just published
 
     for result in st.session_state.get("data_results", []):
         if result["error"]:
-            st.error(f"{result['file']}: {result['error']}")
+            st.error(f"{text.md(result['file'])}: {text.md(result['error'])}")
             continue
         st.success(ui.accounting_sentence(result), icon=":material/check_circle:")
+        ui_mapping.applied_note(result)
         if result["rejected"]:
-            rejects = ui.query("rejects", None, import_id=result["import_id"])
-            ui.table(rejects, "data", f"rejects-{result['import_id']}", None,
-                     key=f"rejects_{result['import_id']}")
+            ui_table.query_table("rejects", "rejects_count", None, "data",
+                                 f"rejects-{result['import_id']}",
+                                 key=f"rejects_{result['import_id']}",
+                                 import_id=result["import_id"])
         if result["superseded"]:
             st.caption("Rows replaced by a later row with the same key in the same file:")
-            superseded = ui.query("superseded", None, import_id=result["import_id"])
-            ui.table(superseded, "data", f"superseded-{result['import_id']}", None,
-                     key=f"superseded_{result['import_id']}")
+            ui_table.query_table("superseded", "superseded_count", None, "data",
+                                 f"superseded-{result['import_id']}",
+                                 key=f"superseded_{result['import_id']}",
+                                 import_id=result["import_id"])
 
 with history_tab:
     history = ui.query("import_history")
@@ -85,19 +109,23 @@ with history_tab:
         st.info("No imports yet: upload your exports on the Import tab, or run "
                 "`leadbridge import sample_data/` to load the sample company.")
     else:
-        ui.table(history, "data", "import-history", None, key="history")
-        rejects = ui.query("rejects", None, import_id=None)
-        st.subheader(f"Rejected rows ({rejects['row'].nunique() if len(rejects) else 0} rows "
-                     f"in {rejects['import_id'].nunique() if len(rejects) else 0} imports)")
-        if rejects.empty:
+        ui_table.table(history, "data", "import-history", None, key="history")
+        rejects = ui.query("rejects_count", None, import_id=None).iloc[0]
+        st.subheader(f"Rejected rows ({rejects['rows']:,} rows in {rejects['imports']:,} "
+                     "imports)")
+        if not rejects["rejects"]:
             st.success("No rejected rows.")
         else:
-            ui.table(rejects, "data", "rejects", None, key="all_rejects")
-        superseded = ui.query("superseded", None, import_id=None)
-        if len(superseded):
-            st.subheader(f"Superseded rows ({len(superseded)})")
+            ui_table.query_table("rejects", "rejects_count", None, "data", "rejects",
+                                 key="all_rejects", import_id=None)
+        superseded = int(ui.query("superseded_count", None, import_id=None).iloc[0, 0])
+        if superseded:
+            st.subheader(f"Superseded rows ({superseded:,})")
             st.caption("A later row with the same key in the same file replaced each of these.")
-            ui.table(superseded, "data", "superseded", None, key="all_superseded")
+            ui_table.query_table("superseded", "superseded_count", None, "data", "superseded",
+                                 key="all_superseded", import_id=None)
+
+    ui_mapping.saved_list()
 
 with quality_tab:
     st.caption("Gaps between files never block an import; they are listed here so they can be fixed "
@@ -110,7 +138,7 @@ with quality_tab:
                 st.write("Nothing found.")
             else:
                 st.caption(check.fix)
-                ui.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
+                ui_table.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
 
 if access_tab:
     with access_tab[0]:

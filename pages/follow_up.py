@@ -2,35 +2,36 @@
 
 import streamlit as st
 
-from leadbridge import charts, ui
+from leadbridge import charts, ui, ui_table
 
 filters = ui.current_filters()
 as_of = ui.query("as_of", filters).iloc[0, 0]
 ui.page_header("Sales follow-up", filters, f"waiting and backlog as of {as_of:%b %d, %Y}")
 
-waiting = ui.query("leads_awaiting_contact", filters)
+waiting = int(ui.query("leads_awaiting_contact_count", filters).iloc[0, 0])
 ui.total_tiles(["median_days_to_contact", "leads_awaiting_contact_7d"], filters, extra=[
-    {"label": "Waiting for contact", "kind": "count", "value": len(waiting),
+    {"label": "Waiting for contact", "kind": "count", "value": waiting,
      "help": "Every open lead submitted by the period's end that sales has not contacted yet, "
              "whatever month it was submitted."},
 ])
 
 by_rep = ui.query("contact_speed_by_dimension", filters, dimension="sales_rep")
 by_branch = ui.query("contact_speed_by_dimension", filters, dimension="branch")
-ui.chart(charts.contact_speed(by_rep, "sales rep", ui.empty_note(filters)))
-ui.chart(charts.contact_speed(by_branch, "branch", ui.empty_note(filters)))
+ui.plot(charts.contact_speed, by_rep, "sales rep", ui.empty_note(filters))
+ui.plot(charts.contact_speed, by_branch, "branch", ui.empty_note(filters))
 
-ui.chart(charts.open_by_age(ui.query("open_leads_by_age", filters), ui.empty_note(filters, "open leads")))
+ui.plot(charts.open_by_age, ui.query("open_leads_by_age", filters), ui.empty_note(filters, "open leads"))
 
-st.subheader(f"Leads waiting for first contact ({len(waiting)}), oldest first")
-if waiting.empty:
+st.subheader(f"Leads waiting for first contact ({waiting:,}), oldest first")
+if not waiting:
     st.success("Every lead has been contacted.")
 else:
-    ui.table(waiting, "follow-up", "awaiting-contact", filters, key="waiting",
-             column_config=ui.LEAD_COLUMNS)
+    ui_table.query_table("leads_awaiting_contact", "leads_awaiting_contact_count", filters,
+                         "follow-up", "awaiting-contact", key="waiting",
+                         column_config=ui.LEAD_COLUMNS)
 
 with st.expander("Speed to first contact by rep and branch (tables)"):
-    ui.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",
-             "speed-by-rep", filters, key="speed_rep", column_config=ui.SPEED_COLUMNS)
-    ui.table(by_branch.rename(columns={"dimension_value": "branch"}), "follow-up",
-             "speed-by-branch", filters, key="speed_branch", column_config=ui.SPEED_COLUMNS)
+    ui_table.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",
+                   "speed-by-rep", filters, key="speed_rep", column_config=ui.SPEED_COLUMNS)
+    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "follow-up",
+                   "speed-by-branch", filters, key="speed_branch", column_config=ui.SPEED_COLUMNS)

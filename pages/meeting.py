@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, deck, meeting, ui, ui_access
+from leadbridge import charts, deck, meeting, text, ui, ui_access, ui_table
 
 filters = ui.current_filters()  # only its branches apply: the meeting picks its own month
 months = ui.data_months()
@@ -71,7 +71,7 @@ with ui.slide_body():
         ui.chart(charts.projected(charts.conversion_by(content.by_type, "lead type", note)))
     elif slide.key == "trend":
         ui.chart(charts.projected(charts.monthly_leads(content.trend, note)))
-    st.caption(f"{content.footer()} · "
+    st.caption(f"{text.md(content.footer())} · "
                f"{'privacy on: no per-person money' if privacy else 'privacy off'}")
 
 if slide.key in meeting.TABLE_SLIDES and content.size(slide.key):
@@ -80,5 +80,5 @@ if slide.key in meeting.TABLE_SLIDES and content.size(slide.key):
                         key=f"meeting_all_{slide.key}", on_change="rerun")
     if every.open:
         with every:
-            ui.table(ui.meeting_table(content, slide.key), "meeting", slide.key, content.filters,
-                     key=f"meeting_{slide.key}", column_config=ui.MEETING_COLUMNS)
+            ui_table.table(ui.meeting_table(content, slide.key), "meeting", slide.key, content.filters,
+                           key=f"meeting_{slide.key}", column_config=ui.MEETING_COLUMNS)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui
+from leadbridge import charts, metrics, ui, ui_table
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -13,10 +13,10 @@ ui.total_tiles(["leads_submitted", "conversion_rate", "revenue_attributed", "rew
 
 monthly = ui.query("monthly", filters)
 note = ui.empty_note(filters)
-ui.chart(charts.monthly_leads(monthly, note))
-ui.chart(charts.revenue_vs_reward(monthly, ui.empty_note(filters, "revenue or rewards")))
-ui.chart(charts.revenue_vs_reward(monthly, ui.empty_note(filters, "revenue or rewards"),
-                                  cumulative=True))
+ui.plot(charts.monthly_leads, monthly, note)
+ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"))
+ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"),
+        cumulative=True)
 
 with st.expander("Monthly numbers"):
-    ui.table(monthly, "overview", "monthly", filters, key="monthly")
+    ui_table.table(monthly, "overview", "monthly", filters, key="monthly")

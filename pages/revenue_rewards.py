@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui
+from leadbridge import charts, metrics, text, ui, ui_table
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -13,21 +13,21 @@ ui.total_tiles(["revenue_attributed", "deals_won", "reward_cost", "cost_per_won_
                 "revenue_per_reward_dollar", "program_roi"], filters)
 
 monthly = ui.query("monthly", filters)
-ui.chart(charts.revenue_vs_reward(monthly, ui.empty_note(filters, "revenue or rewards")))
+ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"))
 by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
 by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
-ui.chart(charts.revenue_by(by_type, "lead type", ui.empty_note(filters, "deals won")))
-ui.chart(charts.revenue_by(by_branch, "branch", ui.empty_note(filters, "deals won")))
+ui.plot(charts.revenue_by, by_type, "lead type", ui.empty_note(filters, "deals won"))
+ui.plot(charts.revenue_by, by_branch, "branch", ui.empty_note(filters, "deals won"))
 
 rewards = ui.query("reward_cost_by_month_reason", filters)
-ui.chart(charts.reward_cost_by_month(rewards, ui.empty_note(filters, "rewards paid")))
+ui.plot(charts.reward_cost_by_month, rewards, ui.empty_note(filters, "rewards paid"))
 
 st.subheader("Rewards by month and reason")
-ui.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",
-         column_config=ui.REWARD_COLUMNS)
+ui_table.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",
+               column_config=ui.REWARD_COLUMNS)
 st.subheader(f"Clawbacks ({len(clawbacks)})")
 if clawbacks.empty:
-    st.info(ui.empty_note(filters, "clawbacks"))
+    st.info(text.md(ui.empty_note(filters, "clawbacks")))
 else:
-    ui.table(clawbacks, "revenue-rewards", "clawbacks", filters, key="clawbacks",
-             column_config=ui.REWARD_COLUMNS)
+    ui_table.table(clawbacks, "revenue-rewards", "clawbacks", filters, key="clawbacks",
+                   column_config=ui.REWARD_COLUMNS)

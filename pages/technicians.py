@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui
+from leadbridge import charts, metrics, text, ui, ui_table
 
 filters = ui.current_filters()
 previous = filters.previous()
@@ -14,16 +14,16 @@ ui.total_tiles(["participating_techs", "participation_rate", "leads_submitted",
 by_tech = ui.query("by_tech", filters)
 note = ui.empty_note(filters)
 
-ui.chart(charts.tech_volume(by_tech, note))
-ui.chart(charts.tech_conversion(by_tech, note))
-ui.chart(charts.volume_vs_conversion(by_tech, note))
+ui.plot(charts.tech_volume, by_tech, note)
+ui.plot(charts.tech_conversion, by_tech, note)
+ui.plot(charts.volume_vs_conversion, by_tech, note)
 per_jobs = ui.query("leads_per_100_jobs_by_tech", filters)
-ui.chart(charts.leads_per_100_jobs(per_jobs, ui.empty_note(filters, "service jobs")))
+ui.plot(charts.leads_per_100_jobs, per_jobs, ui.empty_note(filters, "service jobs"))
 
 st.subheader("Leaderboard")
 st.caption("Click a column header to sort. The interval is where each tech's true conversion "
            "likely lies (95 %): wide for techs with few leads.")
-ui.table(
+ui_table.table(
     by_tech, "technicians", "leaderboard", filters, key="leaderboard",
     column_config=ui.TECH_COLUMNS,
 )
@@ -31,7 +31,7 @@ ui.table(
 st.subheader("One technician")
 names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
 if not names:
-    st.info(note)
+    st.info(text.md(note))
 else:
     tech = st.selectbox("Technician", list(names), format_func=lambda t: f"{names[t]} ({t})",
                         key="technicians_drilldown")
@@ -44,7 +44,7 @@ else:
     # Per-person money is not in the engine's rows for someone who may not see it.
     ui.kpi_tiles([{"label": label, "kind": kind, "value": row[column]}
                   for label, kind, column in tiles if column in row.index])
-    ui.chart(charts.monthly_leads(ui.query("monthly", one), ui.empty_note(one)))
-    st.markdown(f"**{names[tech]}'s leads and what became of each**")
-    ui.table(ui.query("lead_list", one), "technicians", f"leads-{tech}", one, key="tech_leads",
-             column_config=ui.LEAD_COLUMNS)
+    ui.plot(charts.monthly_leads, ui.query("monthly", one), ui.empty_note(one))
+    st.markdown(f"**{text.md(names[tech])}'s leads and what became of each**")
+    ui_table.query_table("lead_list", "lead_list_count", one, "technicians", f"leads-{tech}",
+                         key="tech_leads", column_config=ui.LEAD_COLUMNS)

@@ -1,4 +1,5 @@
--- The cohort's leads with what became of each, newest first; one row per lead.
+-- The cohort's leads with what became of each, newest first; one row per lead. $limit rows from
+-- row $offset (a null $limit: every row): the page shows one page, the download every row.
 select
     lead_id,
     submitted_at,
@@ -17,3 +18,4 @@ select
     days_to_contact,
 from lb_cohort($start, $end, $branches, $lead_types, $techs, $scope)
 order by submitted_at desc, lead_id
+limit $limit offset $offset

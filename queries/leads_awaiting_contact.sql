@@ -1,5 +1,5 @@
 -- Leads sales has not contacted yet at $as_of (status open, no contact date), oldest first; one
--- row per lead.
+-- row per lead. $limit rows from row $offset (a null $limit: every row): the page shows one page.
 select
     lead_id,
     submitted_at,
@@ -13,3 +13,4 @@ select
     estimated_value,
 from lb_awaiting_contact($as_of, $end, $branches, $lead_types, $techs, $scope)
 order by submitted_at, lead_id
+limit $limit offset $offset

@@ -1,4 +1,5 @@
 -- Rejected rows with the file they came from; one row per broken rule (all imports, or one).
+-- $limit rows from row $offset (a null $limit: every row).
 with imports_of_interest as (
     select import_id, file_name, table_name, headers
     from imports
@@ -25,6 +26,7 @@ final as (
     inner join imports_of_interest as i
         on r.import_id = i.import_id
     order by r.import_id, r.line_no, r.column_name
+    limit $limit offset $offset
 )
 
 select * from final

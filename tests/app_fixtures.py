@@ -26,10 +26,9 @@ CHART_PAGES = ("overview", "technicians", "conversion", "revenue_rewards", "foll
 def build_sample_db(folder: Path) -> Path:
     """Import sample_data/ into a new database below folder; return the database file."""
     file = folder / "data" / "lb.duckdb"
-    con = db.connect(file)
-    results = importer.import_paths(con, [SAMPLE_DIR])
+    with db.writer(file, what="sample_data/") as con:  # imported and published
+        results = importer.import_paths(con, [SAMPLE_DIR])
     assert all(r.ok for r in results), [r.error for r in results]
-    con.close()
     return file
 
 
@@ -39,3 +38,54 @@ def copy_db(source: Path, folder: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return target
+
+
+# Names that a careless or hostile export could hold: HTML (a live link, bold, a script),
+# markdown (a link, bold), a javascript: URL and a bare URL that markdown would autolink.
+HOSTILE = (
+    '<a href="https://evil.example/tech">Click me</a>',
+    "<b>Bold Bob</b>",
+    "<script>alert(1)</script> Sam",
+    "[Mark](https://evil.example/md)",
+    "**Strong Steve**",
+    "javascript:alert(2)",
+    "https://evil.example/bare Ann",
+)
+HOSTILE_BRANCH = "<b>Prov</b> [idence](https://evil.example/branch)"
+HOSTILE_CUSTOMER = '<a href="https://evil.example/customer">ACME</a> **Inc**'
+HOSTILE_LEAD_TYPE = "[Referral](https://evil.example/type)"
+HOSTILE_REP = "<i>Rita</i> [Rep](https://evil.example/rep)"
+# An upload's file name: markdown link syntax and HTML survive in a file name.
+HOSTILE_FILE = "leads [f](evil.example) <b>x.csv"
+
+
+def build_hostile_db(folder: Path) -> Path:
+    """The sample company with hostile text in tech names (the seven busiest techs), a branch
+    (Providence), customers, a lead type, a sales rep and the leads file's name."""
+    import pandas as pd
+
+    exports = folder / "exports"
+    shutil.copytree(SAMPLE_DIR, exports)
+    techs = pd.read_csv(exports / "technicians.csv", dtype=str, keep_default_na=False)
+    leads = pd.read_csv(exports / "leads.csv", dtype=str, keep_default_na=False)
+    busiest = leads["Technician ID"].value_counts().index[:len(HOSTILE)]
+    names = dict(zip(busiest, HOSTILE, strict=True))
+    techs["Technician"] = techs["Employee ID"].map(names).fillna(techs["Technician"])
+    leads["Technician"] = leads["Technician ID"].map(names).fillna(leads["Technician"])
+    techs["Branch"] = techs["Branch"].replace("Providence", HOSTILE_BRANCH)
+    leads["Business Unit"] = leads["Business Unit"].replace("Providence", HOSTILE_BRANCH)
+    mine = leads["Technician ID"].isin(busiest)
+    leads.loc[mine, "Account Name"] = HOSTILE_CUSTOMER
+    leads.loc[mine, "Assigned Rep"] = HOSTILE_REP
+    leads["Opportunity Type"] = leads["Opportunity Type"].replace("Referral", HOSTILE_LEAD_TYPE)
+    techs.to_csv(exports / "technicians.csv", index=False)
+    (exports / "leads.csv").unlink()
+    leads.to_csv(exports / HOSTILE_FILE, index=False)
+    file = folder / "data" / "lb.duckdb"
+    con = db.connect(file)
+    others = sorted(p for p in exports.iterdir() if p.name != HOSTILE_FILE and p.suffix != ".md")
+    # The hostile file last: its name is the footer's "last import".
+    results = importer.import_paths(con, [*others, exports / HOSTILE_FILE])
+    assert all(r.ok for r in results), [r.error for r in results]
+    con.close()
+    return file

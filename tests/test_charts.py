@@ -626,7 +626,7 @@ def test_a_slide_table_shows_the_header_and_the_rows_as_text():
     assert fig.layout.template == pio.templates[charts.TEMPLATE_NAME]
     (table,) = fig.data
     assert list(table.header.values) == ["<b>Technician</b>", "<b>Outcome</b>"]
-    assert [list(c) for c in table.cells.values] == [["Ann ‹b›Lee‹/b›", "Bob Ray"],
+    assert [list(c) for c in table.cells.values] == [["Ann &lt;b&gt;Lee&lt;/b&gt;", "Bob Ray"],
                                                      ["Won", "Lost"]], "no markup from a file"
     assert table.cells.font.size >= 16
 

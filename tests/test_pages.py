@@ -148,7 +148,8 @@ def test_an_import_shows_up_at_once(open_app, sample_db, tmp_path, write):
         ["X-1", "2026-10-05", "0105"],
         ["X-2", "2026-10-06", "0105"],
     ])
-    result = importer.import_file(db.connect(file), export)
+    with db.writer(file, what="leads_extra.csv") as con:  # imported, then published
+        result = importer.import_file(con, export)
     assert result.inserted == 2
     at.run()
     assert int(tile(at, "Leads submitted").replace(",", "")) == before + 2

@@ -17,7 +17,13 @@ with typed as (
         lb_id(raw_job_id) as job_id,
         lb_text(raw_description) as description,
     from stg
-    left join lead_type_words as words
+    -- The contract's words, and the words this import's mapping adds (bound lists, so that an
+    -- import never changes the words of another; the mapping never repeats a contract word).
+    left join (
+        select word, lead_type from lead_type_words
+        union all
+        select unnest($mapped_lead_type_words::varchar[]), unnest($mapped_lead_types::varchar[])
+    ) as words
         on words.word = lb_word(stg.raw_lead_type)
 ),
 

@@ -14,7 +14,13 @@ with typed as (
         lb_text(raw_loss_reason) as loss_reason,
         lb_date(raw_updated_at, $date_order, $excel) as updated_at,
     from stg
-    left join status_words as words
+    -- The contract's words, and the words this import's mapping adds (bound lists, so that an
+    -- import never changes the words of another; the mapping never repeats a contract word).
+    left join (
+        select word, status from status_words
+        union all
+        select unnest($mapped_status_words::varchar[]), unnest($mapped_statuses::varchar[])
+    ) as words
         on words.word = lb_word(stg.raw_status)
 ),
 

@@ -1,0 +1,182 @@
+"""Pages in a real browser: how long until each page is ready, in Chromium, on a database.
+
+python -m benchmarks.browser --db benchmarks/cache/1m/db/lb.duckdb   # one database
+(`make bench` runs it on each size's database after the import; see benchmarks/README.md)
+
+A page is ready when Streamlit's script run has finished (`data-test-script-state=notRunning`),
+its first heading is drawn, no element is stale, and every Plotly chart on it has drawn its SVG.
+Two ways in, each page several rounds (the first round is the server's first visit: nothing in
+Streamlit's result cache):
+- click: the page's link in the sidebar is clicked from the page before it (Overview -> Technicians
+  -> ... -> Data -> Overview); the time from the click to ready.
+- open: the page's URL opened in a new tab (a new session: the websocket, the sidebar and the
+  page); the time from navigation start to ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 800}
+# The sidebar's link text and the URL path of each page, in the sidebar's order.
+PAGES = {
+    "overview": ("Overview", ""),
+    "technicians": ("Technicians", "technicians"),
+    "conversion": ("Conversion", "conversion"),
+    "revenue_rewards": ("Revenue & rewards", "revenue_rewards"),
+    "meeting": ("Monthly meeting", "meeting"),
+    "follow_up": ("Sales follow-up", "follow_up"),
+    "data": ("Data", "data"),
+}
+# The issue-12 targets (median): ready within 1 s of a click, 2 s of opening the URL.
+CLICK_TARGET_S, OPEN_TARGET_S = 1.0, 2.0
+TIMEOUT_MS = 120_000
+
+# True when the page at `path` has finished its run and drawn it: no stale element, a heading,
+# every chart's SVG.
+READY_JS = """(path) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (location.pathname.replace(/^\\//, '') !== path) return false;
+  if (document.querySelector('[data-stale=true]')) return false;
+  if (!document.querySelector('[data-testid=stMain] h1')) return false;
+  const charts = document.querySelectorAll('[data-testid=stPlotlyChart]');
+  for (const c of charts) { if (!c.querySelector('.main-svg')) return false; }
+  return true;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db: Path, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """`leadbridge dashboard` on the database, on a free local port; waits for its health check."""
+    port = _free_port()
+    env = {**os.environ, "LEADBRIDGE_DB": str(db)}
+    command = [sys.executable, "-m", "leadbridge", "dashboard", "--db", str(db), "--port",
+               str(port), "--address", "127.0.0.1", "--headless"]
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return process, url
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the dashboard did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
+def _wait_ready(page, path: str) -> None:
+    page.wait_for_function(READY_JS, arg=path, timeout=TIMEOUT_MS, polling=20)
+
+
+def measure(url: str, rounds: int) -> dict:
+    """{page: {"click": [seconds...], "open": [seconds...]}}, round 1 first."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, dict[str, list[float]]] = {p: {"click": [], "open": []} for p in PAGES}
+    names = list(PAGES)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for _ in range(rounds):
+                for name in names:  # a new session per URL
+                    _, path = PAGES[name]
+                    tab = browser.new_page(viewport=VIEWPORT)
+                    start = time.perf_counter()
+                    tab.goto(f"{url}/{path}")
+                    _wait_ready(tab, path)
+                    # Navigation start to ready, as the browser saw it.
+                    elapsed = time.perf_counter() - start
+                    times[name]["open"].append(elapsed)
+                    tab.close()
+                tab = browser.new_page(viewport=VIEWPORT)
+                tab.goto(url)
+                _wait_ready(tab, "")
+                for name in [*names[1:], names[0]]:  # sidebar clicks round the pages
+                    label, path = PAGES[name]
+                    link = tab.get_by_role("link", name=label, exact=True)
+                    start = time.perf_counter()
+                    link.click(timeout=TIMEOUT_MS)
+                    _wait_ready(tab, path)
+                    times[name]["click"].append(time.perf_counter() - start)
+                tab.close()
+        finally:
+            browser.close()
+    return times
+
+
+def summarize(times: dict) -> dict:
+    """Per page and way in: the first visit, the median of every round, the worst."""
+    return {name: {way: {"first": values[0], "median": statistics.median(values),
+                         "max": max(values), "rounds": len(values)}
+                   for way, values in ways.items()}
+            for name, ways in times.items()}
+
+
+def markdown(summary: dict, label: str) -> str:
+    lines = [f"| page ({label}) | click: median | click: first | open URL: median | "
+             "open URL: first |", "|---|---|---|---|---|"]
+    for name, ways in summary.items():
+        click, opened = ways["click"], ways["open"]
+        lines.append(f"| {PAGES[name][0]} | {click['median']:.2f} s | {click['first']:.2f} s | "
+                     f"{opened['median']:.2f} s | {opened['first']:.2f} s |")
+    return "\n".join(lines)
+
+
+def run(db: Path, rounds: int, log: Path, cwd: Path = ROOT) -> dict:
+    process, url = start_server(db, log, cwd)
+    try:
+        times = measure(url, rounds)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return {"times": times, "summary": summarize(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--out", type=Path, help="write the JSON result here")
+    parser.add_argument("--app", type=Path, default=ROOT,
+                        help="the checkout whose dashboard to serve (to compare commits)")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"leadbridge-bench-browser-{os.getpid()}.log"
+    result = run(args.db.resolve(), args.rounds, log, args.app.resolve())
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1))
+    print(markdown(result["summary"], args.label or args.db.name))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Tables on the pages: a bounded page of rows with the total, and downloads built on click.
+
+A list can be long (593 thousand leads waiting for a call at 1M leads): a page shows PAGE_ROWS
+rows of it, fetched with limit/offset, with page controls and the total; the CSV and Excel
+downloads run the query and write the file only when the button is clicked (Streamlit runs a
+callable `data` of st.download_button then, in a thread of the server). Nothing is built before
+the user asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from leadbridge import exports, metrics, ui, ui_access
+from leadbridge.metrics import Filters
+
+# Rows on one page of a table: enough to scan, few enough that a page is quick at any size.
+PAGE_ROWS = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def on_download(page: str, table: str, filters: Filters | None) -> None:
+    """Called in the script run that follows a click on a download: the access log's entry."""
+    ui_access.log("download", f"{page}: {table}", filters)
+
+
+def csv_file(build: Callable[[], pd.DataFrame]) -> Callable[[], str]:
+    """The callable a CSV download runs on click: build the frame, write it, formulas defused."""
+    return lambda: exports.frame_to_csv(build())
+
+
+def xlsx_file(build: Callable[[], pd.DataFrame], sheet: str) -> Callable[[], bytes]:
+    """The callable an Excel download runs on click."""
+    return lambda: exports.frame_to_xlsx(build(), sheet=sheet)
+
+
+def download_buttons(build: Callable[[], pd.DataFrame], page: str, table: str,
+                     filters: Filters | None, key: str) -> None:
+    """CSV and Excel downloads of a table, built on click by `build` (which must not call
+    Streamlit: it runs outside the script), named by page, table, filters and date."""
+    name = exports.file_stem(page, table, filters, date.today())
+    row = st.container(horizontal=True)
+    hook = {"on_click": on_download, "args": (page, table, filters)}
+    row.download_button("Download CSV", csv_file(build), f"{name}.csv", "text/csv",
+                        key=f"{key}_csv", icon=":material/download:", **hook)
+    row.download_button("Download Excel", xlsx_file(build, table), f"{name}.xlsx", XLSX,
+                        key=f"{key}_xlsx", icon=":material/table_view:", **hook)
+
+
+def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
+    """The page picker of a table of `total` rows and its caption; returns the first row shown."""
+    page_rows = page_rows or PAGE_ROWS
+    pages = max(1, -(-total // page_rows))
+    state = f"{key}_page"
+    if not isinstance(st.session_state.get(state), int) or not 1 <= st.session_state[state] <= pages:
+        st.session_state[state] = 1
+    if pages > 1:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        number = row.number_input("Page", min_value=1, max_value=pages, step=1, key=state,
+                                  width=170)
+    else:
+        number = 1
+    first = (number - 1) * page_rows
+    if pages > 1:
+        row.caption(f"Rows {first + 1:,}–{min(first + page_rows, total):,} of {total:,} · page "
+                    f"{number:,} of {pages:,}; the downloads hold every row")
+    return first
+
+
+def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, key: str,
+          column_config: dict | None = None, height: int | str = "auto") -> None:
+    """A table already in memory (a summary): a page of it at a time when long, its downloads
+    written on click."""
+    first = page_controls(key, len(frame))
+    shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
+    st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
+    download_buttons(lambda: frame, page, name, filters, key)
+
+
+def query_table(query: str, count: str, filters: Filters | None, page: str, name: str, key: str,
+                column_config: dict | None = None, **extra) -> int:
+    """A long list: its total from the `count` query, one page fetched with limit/offset, and
+    downloads that run the whole query on click. Returns the total."""
+    total = int(ui.query(count, filters, **extra).iloc[0, 0])
+    first = page_controls(key, total)
+    rows = ui.query(query, filters, limit=PAGE_ROWS, offset=first, **extra)
+    st.dataframe(rows, hide_index=True, column_config=column_config)
+    con = ui.connection()
+    # The download runs outside this script run: the person's scope and money go with it now.
+    scoped, scoped_extra = ui.as_person(filters, extra)
+    download_buttons(lambda: metrics.run(con, query, scoped, **scoped_extra), page, name,
+                     filters, key)
+    return total
