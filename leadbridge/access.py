@@ -143,7 +143,7 @@ def _blocks(text: str) -> list[tuple[int, dict[str, int]]]:
     """Each [[person]] header's line and, inside its block, the line of each top-level key."""
     blocks: list[tuple[int, dict[str, int]]] = []
     current: dict[str, int] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML counts \n only
         if _TABLE_HEADER.match(line):
             current = {}
             blocks.append((number, current))
@@ -173,7 +173,7 @@ def parse(text: str, path="access.toml") -> AccessFile:
     unknown_top = [k for k in data if k != "person"]
     if unknown_top:
         key = unknown_top[0]
-        line = next((n for n, raw in enumerate(text.splitlines(), start=1)
+        line = next((n for n, raw in enumerate(text.split("\n"), start=1)
                      if re.match(rf"^\s*\[?\s*\"?{re.escape(key)}\"?\s*[\]=]", raw)), None)
         raise AccessFileError(path, line, f"unknown key {key!r}: the file holds only [[person]] "
                               "entries")
@@ -246,7 +246,7 @@ def load(path) -> AccessFile:
     """Read and validate the access file; AccessFileError (line and reason) when it is refused."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from Notepad is not TOML
     except FileNotFoundError as exc:
         raise AccessFileError(path, None, f"no access file at {path}: write one as in "
                               "docs/access.md, or pass --access") from exc

@@ -290,15 +290,19 @@ def cmd_import(args) -> int:
 
 
 def _import_files(con, files, args, given: dict) -> bool:
-    from leadbridge import importer
+    from leadbridge import contract, importer
 
     failed = False
     imported = []
+    seen_headers: set[str] = set()
     for file in files:
+        # One --map for a folder maps the files that have the column and leaves the others be.
         result = importer.import_file(con, file, table=args.table, date_order=args.date_order,
                                       decimal_comma=args.decimal_comma, dry_run=args.dry_run,
-                                      refresh=False, save_mapping=True, **given)
+                                      refresh=False, save_mapping=True,
+                                      map_only_present=len(files) > 1, **given)
         failed |= not result.ok or (args.strict and result.rejected > 0)
+        seen_headers.update(contract.normalize_header(h) for h in result.headers)
         if result.ok and not args.dry_run:
             imported.append(result)
         if args.format == "json":
@@ -320,6 +324,11 @@ def _import_files(con, files, args, given: dict) -> bool:
                 print(f"  superseded row {row.row} ({row.key}): replaced by row {row.replaced_by_row}")
             if len(frame) > MAX_REJECTS_SHOWN:
                 print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more superseded rows")
+    unused = [h for h in given["map_columns"] if contract.normalize_header(h) not in seen_headers]
+    if unused:
+        print(f"leadbridge import: no file has the column(s) {', '.join(repr(h) for h in unused)} "
+              "given with --map: check the spelling", file=sys.stderr)
+        failed = True
     if not args.dry_run:
         for result in imported:
             log(args, None, "import", Path(result.file).name,

@@ -168,6 +168,7 @@ def import_file(
     map_statuses: dict[str, str] | None = None,
     map_lead_types: dict[str, str] | None = None,
     save_mapping: bool = False,
+    map_only_present: bool = False,
 ) -> ImportResult:
     """Import one file in one transaction; a refused file comes back with `error` set.
 
@@ -175,14 +176,16 @@ def import_file(
     would do. `display_name` is the name users know the file by (an upload's original name).
     A mapping saved for the file's headers is applied; `map_columns` ({header: column}),
     `map_statuses` ({word: state}) and `map_lead_types` ({word: type}) add to it for this import,
-    and are saved for the header signature when `save_mapping` (never on a dry run).
+    and are saved for the header signature when `save_mapping` (never on a dry run). A mapped
+    header the file lacks refuses the file, unless `map_only_present` (a folder of several files).
     After the commit the staged tables are rebuilt, unless `refresh` is false (import_paths
     rebuilds them once after the last file; a query rebuilds them if nobody did).
     """
     path = Path(path)
     name = display_name or path.name
     result = ImportResult(file=name, dry_run=dry_run)
-    given = (map_columns or {}, map_statuses or {}, map_lead_types or {}, save_mapping)
+    given = (map_columns or {}, map_statuses or {}, map_lead_types or {}, save_mapping,
+             map_only_present)
     try:
         _import(con, path, name, result, table, date_order, decimal_comma, dry_run, given)
     except ImportRefused as exc:
@@ -211,7 +214,7 @@ def _import(con, path, name, result, table, date_order, decimal_comma, dry_run, 
 
 
 def _import_contents(con, path, name, result, table, date_order, decimal_comma, dry_run, digest,
-                     given=({}, {}, {}, False)):
+                     given=({}, {}, {}, False, False)):
     """Stage, read, check and merge the file in one transaction (digest: its SHA-256, coming)."""
     staged = _stage(con, path, name)
     cur = con.cursor()
@@ -524,12 +527,13 @@ def _examples(cur, headers: list[str]) -> dict[str, list[str]]:
 def _mapping_for(con, name, headers, table, given, result):
     """The mapping to apply (saved for these headers, with what was given on top) and the given
     one to save (None when nothing was given or it is not to be saved)."""
-    columns, statuses, lead_types, save = given
+    columns, statuses, lead_types, save, only_present = given
     folder = db.data_dir(_db_file(con))
     result.signature = mappings.signature(headers)
     try:
         saved = mappings.find(folder, headers)
-        wanted = mappings.from_options(headers, columns, statuses, lead_types, table) \
+        wanted = mappings.from_options(headers, columns, statuses, lead_types, table,
+                                       only_present=only_present) \
             if (columns or statuses or lead_types) else None
     except mappings.MappingError as exc:
         raise ImportRefused(name, str(exc)) from exc

@@ -178,14 +178,18 @@ _EXAMPLES = {"map": "Worker ID=tech_id", "status": "Value Proposition=qualified"
 
 def from_options(headers: list[str], columns: dict[str, str] | None = None,
                  statuses: dict[str, str] | None = None,
-                 lead_types: dict[str, str] | None = None, table: str | None = None) -> Mapping:
+                 lead_types: dict[str, str] | None = None, table: str | None = None,
+                 *, only_present: bool = False) -> Mapping:
     """A mapping for files with these headers from what the user gave, checked for typos:
-    a header that is not in the file, a column, state or type we do not have."""
+    a header that is not in the file (skipped instead with `only_present`: one --map for a
+    folder of different files), a column, state or type we do not have."""
     columns, statuses, lead_types = dict(columns or {}), dict(statuses or {}), dict(lead_types or {})
     known = {contract.normalize_header(h): h for h in headers if h}
     fixed_columns = {}
     for header, column in columns.items():
         actual = known.get(contract.normalize_header(header))
+        if actual is None and only_present:
+            continue
         if actual is None:
             raise MappingError(f"the file has no column {header!r}: its columns are "
                                f"{', '.join(repr(h) for h in headers if h)}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from leadbridge import db, importer, store
+from leadbridge import access, db, importer, store
 
 IMPORTED, FAILED = "imported", "failed"
 # Names that are a file still being written by some other program.
@@ -93,6 +93,10 @@ class Watcher:
         except Exception as exc:  # noqa: BLE001 - a broken file must not stop the watcher
             summary.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         summary["file"] = path.name
+        if summary["status"] == "imported":
+            access.log_event(db.data_dir(self.db_file), f"drop folder {self.folder}", "import",
+                             path.name, {"table": summary.get("table"), "read": summary.get("read"),
+                                         "rejected": summary.get("rejected")})
         target = self._file_away(path, FAILED if summary["status"] == "failed" else IMPORTED, summary)
         summary["moved_to"] = str(target)
         self.log(_describe(summary))

@@ -201,3 +201,17 @@ def test_every_access_option_is_documented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "(docs/access.md)" in readme and "leadbridge access check" in readme
     assert "leadbridge log" in readme
+
+
+def test_windows_line_ends_and_a_bom_read_the_same(tmp_path):
+    path = tmp_path / "access.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
+    assert access.load(path).people == access.load(write(tmp_path, GOOD)).people
+    path.write_bytes(b"\xef\xbb\xbf" + b'[[person]]\r\nemail = "a@x.com"\r\nrole = "boss"\r\n')
+    assert refusal_line(path) == 3
+
+
+def refusal_line(path) -> int | None:
+    with pytest.raises(AccessFileError) as caught:
+        access.load(path)
+    return caught.value.line

@@ -209,3 +209,18 @@ def test_log_prints_reports_imports_and_decks(capsys, tmp_path, write):
 def test_log_of_a_new_database_says_so(capsys, tmp_path):
     code, out, _ = run(capsys, "log", "--db", tmp_path / "data" / "lb.duckdb")
     assert code == 0 and out.strip() == "No events in the access log yet."
+
+
+def test_an_import_from_the_drop_folder_is_logged(tmp_path, write):
+    from leadbridge import watch
+
+    db_file = tmp_path / "data" / "lb.duckdb"
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "leads.csv").write_text("Lead ID,Submitted,Tech ID\nL1,2026-03-04,T1\n")
+    summaries = watch.Watcher(drop, db_file, settle=0, log=lambda _: None).scan()
+    assert [s["status"] for s in summaries] == ["imported"]
+    event = access.read_log(db_file.parent).iloc[0]
+    assert (event["who"], event["action"], event["what"]) == (f"drop folder {drop}", "import",
+                                                              "leads.csv")
+    assert json.loads(event["filters"]) == {"table": "leads", "read": 1, "rejected": 0}

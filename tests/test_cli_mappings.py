@@ -88,3 +88,17 @@ def test_badly_written_mappings_are_usage_errors(capsys, write, db_file):
     assert code == 2 and "--map 'Opp Ref': write it as 'NAME IN THE FILE=ours'" in err
     code, out, _ = run(capsys, "import", str(crm), "--db", str(db_file), "--status", "Won=maybe")
     assert code == 1 and "status 'Won'='maybe': use one of open, contacted" in out[0]
+
+
+def test_one_map_for_a_folder_maps_the_files_that_have_the_column(capsys, write, db_file):
+    folder = write("exports/crm.csv", CRM).parent
+    write("exports/leads.csv", "Lead ID,Created Date,Tech ID\nL1,2026-03-01,T1\n")
+    code, out, _ = run(capsys, "import", str(folder), "--db", str(db_file),
+                       "--map", "Opp Ref=lead_id", "--map", "Stage Name=status",
+                       "--status", "Value Proposition=qualified")
+    assert code == 0
+    assert out[0].startswith("crm.csv: imported as outcomes: read 2, inserted 2")
+    assert out[1] == "leads.csv: imported as leads: read 1, inserted 1, updated 0, unchanged 0, " \
+                     "superseded 0, rejected 0"
+    code, _, err = run(capsys, "import", str(folder), "--db", str(db_file), "--map", "Opp Reff=lead_id")
+    assert code == 1 and "no file has the column(s) 'Opp Reff' given with --map" in err

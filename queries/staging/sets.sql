@@ -88,12 +88,6 @@ create or replace macro lb_dimension_value(dimension, branch, lead_type, sales_r
 );
 
 -- The techs a person with this scope may see: those with a lead, a payout or service jobs in one
--- of the scope's branches, or on its roster; one row per tech (every tech for a NULL scope).
+-- of the scope's branches, or on its roster (stg_tech_branches); one row per tech.
 create or replace macro lb_scope_techs(scope) as table
-select tech_id from stg_techs where lb_in_scope(scope, roster_branch)
-union
-select tech_id from stg_leads where lb_in_scope(scope, branch)
-union
-select tech_id from stg_payouts where lb_in_scope(scope, branch)
-union
-select tech_id from stg_jobs where lb_in_scope(scope, branch);
+select distinct tech_id from stg_tech_branches where lb_in_scope(scope, branch);
