@@ -20,8 +20,8 @@ import pandas as pd
 ROLES = ("exec", "manager", "facilitator", "viewer")
 
 # The dashboard's pages, by their pages/<key>.py file stem.
-ALL_PAGES = frozenset({"overview", "technicians", "conversion", "revenue_rewards", "rewards",
-                       "meeting", "follow_up", "data"})
+ALL_PAGES = frozenset({"overview", "technicians", "conversion", "lead_quality", "revenue_rewards",
+                       "rewards", "meeting", "follow_up", "data"})
 # Pages each role may open. `data` (imports, rejects, data quality) is further limited to people
 # who may import: see Person.may_see_page.
 PAGES: dict[str, frozenset[str]] = {
@@ -271,8 +271,8 @@ def describe(access: AccessFile) -> list[dict]:
     return rows
 
 
-PAGE_ORDER = ("overview", "technicians", "conversion", "revenue_rewards", "rewards", "meeting", "follow_up",
-              "data")
+PAGE_ORDER = ("overview", "technicians", "conversion", "lead_quality", "revenue_rewards", "rewards",
+              "meeting", "follow_up", "data")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -468,12 +468,15 @@ def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
         return empty(title, note)
     median_leads = float(df["leads_submitted"].median())
     overall = df["leads_won"].sum() / df["leads_submitted"].sum()
+    # Without per-person money (a viewer) the engine leaves revenue out: bubbles of one size.
+    money = "revenue_attributed" in df
     df = df.assign(_name=tech_labels(df),
-                   _revenue=df["revenue_attributed"].fillna(0).astype(float).clip(lower=0))
+                   _revenue=df["revenue_attributed"].fillna(0).astype(float).clip(lower=0)
+                   if money else 0.0)
     fig = _figure(
         title,
-        f"Bubble size: revenue attributed ($). Lines: median tech ({median_leads:g} leads) and "
-        f"all techs' conversion ({_pct(overall)})",
+        f"{'Bubble size: revenue attributed ($). ' if money else ''}Lines: median tech "
+        f"({median_leads:g} leads) and all techs' conversion ({_pct(overall)})",
     )
     biggest = df["_revenue"].max()
     # Bubble area proportional to revenue; the largest bubble is 46 px across.
@@ -493,11 +496,12 @@ def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
                     "line": {"color": "white", "width": 1}},
             **_hover(
                 f"<b>{name}</b>{f' ({branch})' if branch else ''}<br>"
-                f"{_plural(n, 'lead')} submitted, {_count(won)} won ({_pct(r)})<br>"
-                f"Revenue attributed: {_money(rev)}"
+                f"{_plural(n, 'lead')} submitted, {_count(won)} won ({_pct(r)})"
+                f"{f'<br>Revenue attributed: {_money(rev)}' if money else ''}"
                 for name, n, won, r, rev in zip(part["_name"], part["leads_submitted"],
                                                 part["leads_won"], part["conversion_rate"],
-                                                part["revenue_attributed"], strict=True)
+                                                part["revenue_attributed"] if money
+                                                else part["_revenue"], strict=True)
             ),
         )
     line = {"color": GREY, "dash": "dash", "width": 1.5}

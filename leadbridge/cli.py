@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+from leadbridge.serve import DEFAULT_ADDRESS
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # A terminal shows the first rejects of a file; the rest go to `leadbridge rejects --out`.
 MAX_REJECTS_SHOWN = 20
@@ -245,10 +247,24 @@ def build_parser() -> argparse.ArgumentParser:
     pol_rm.add_argument("name", metavar="NAME")
 
     dash = sub.add_parser("dashboard", help="open the dashboard in the browser",
-                          description="Serve the Streamlit dashboard (what `make run` does).")
+                          description="Serve the Streamlit dashboard (what `make run` does). "
+                          "With an [auth] section in the secrets file everyone signs in and sees "
+                          "what the access file gives them; without it the dashboard serves this "
+                          "computer only, as one local exec.")
     _db_option(dash)
     dash.add_argument("--port", type=int, default=8501)
-    dash.add_argument("--address", default=None, help="interface to listen on (default: all)")
+    dash.add_argument("--address", default=DEFAULT_ADDRESS,
+                      help="interface to listen on (default: 127.0.0.1, this computer only); "
+                      "another address needs sign-in set up, or --no-sign-in")
+    dash.add_argument("--access", metavar="FILE",
+                      help="the access file: who may see what (default: $LEADBRIDGE_ACCESS or "
+                      "access.toml beside the database)")
+    dash.add_argument("--secrets", metavar="FILE",
+                      help="Streamlit secrets file whose [auth] section sets sign-in up (default: "
+                      ".streamlit/secrets.toml here, beside dashboard.py or in your home folder)")
+    dash.add_argument("--no-sign-in", action="store_true",
+                      help="serve a non-local address without sign-in: everyone who reaches the "
+                      "port sees everything, as an exec")
     dash.add_argument("--headless", action="store_true", help="do not open a browser tab")
 
     wat = sub.add_parser("watch", help="import export files as they land in a folder",
@@ -664,15 +680,44 @@ def cmd_dashboard(args) -> int:
 
     from leadbridge import db, serve
 
+    if args.secrets and not Path(args.secrets).is_file():
+        print(f"leadbridge dashboard: no secrets file at {args.secrets}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        auth = serve.auth_section(serve.secrets_files(args.secrets))
+    except serve.SecretsError as exc:
+        print(f"leadbridge dashboard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if auth is None and not serve.is_local(args.address):
+        if not args.no_sign_in:
+            print(NO_SIGN_IN_REFUSAL.format(address=args.address), file=sys.stderr)
+            return EXIT_USAGE
+        print(f"leadbridge dashboard: WARNING: serving {args.address} without sign-in "
+              "(--no-sign-in): everyone who reaches this port sees every branch and every "
+              "person's money and may import files, as an exec.", file=sys.stderr)
+        os.environ[serve.NO_SIGN_IN_ENV] = "1"
     if args.db:
         os.environ["LEADBRIDGE_DB"] = str(db.db_path(args.db))
+    if args.access:
+        os.environ["LEADBRIDGE_ACCESS"] = str(Path(args.access).resolve())
     options = ["--server.port", str(args.port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", *serve.hardened_options()]
-    if args.address:
-        options += ["--server.address", args.address]
+               "--server.fileWatcherType", "none", *serve.hardened_options(),
+               "--server.address", args.address]
+    if args.secrets:
+        options += ["--secrets.files", str(Path(args.secrets).resolve())]
     if args.headless:
         options += ["--server.headless", "true"]
     return serve.run(options)
+
+
+NO_SIGN_IN_REFUSAL = """\
+leadbridge dashboard: refusing to serve {address} without sign-in: everyone who reaches the port
+would see every branch and every person's money, and could import files.
+Set sign-in up: put an [auth] section (redirect_uri, cookie_secret, client_id, client_secret,
+server_metadata_url of your OpenID Connect provider: Microsoft Entra ID, Google, Okta, ...) in
+.streamlit/secrets.toml or a file given with --secrets, and list who may see what in the access
+file (README: "Run it for your company"). Or serve this computer only (--address 127.0.0.1), or
+pass --no-sign-in to serve the network without sign-in anyway."""
 
 
 def cmd_watch(args) -> int:

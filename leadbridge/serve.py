@@ -48,3 +48,72 @@ def run(options: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
+
+
+# --- sign-in and the address the dashboard listens on ------------------------------------------
+
+# Addresses that only this computer reaches. Anything else (0.0.0.0, a LAN address, "" which
+# Streamlit takes for every interface) serves the network and needs sign-in.
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_ADDRESS = "127.0.0.1"
+
+# Set by `leadbridge dashboard --no-sign-in` for the app it starts: serve without sign-in anyway.
+NO_SIGN_IN_ENV = "LEADBRIDGE_NO_SIGN_IN"
+
+# The keys of secrets.toml's [auth] section that st.login needs (one provider, the default one).
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def is_local(address: str | None) -> bool:
+    """Whether an address to listen on is reachable from this computer only."""
+    address = (address or "").strip().strip("[]")
+    return address in LOCAL_ADDRESSES or address.startswith("127.")
+
+
+def secrets_files(given: str | Path | None = None) -> list[Path]:
+    """Where Streamlit reads secrets.toml: the file given with --secrets, else (later wins)
+    ~/.streamlit/secrets.toml, then .streamlit/secrets.toml in the current folder and beside
+    dashboard.py."""
+    if given:
+        return [Path(given)]
+    candidates = [Path.home() / ".streamlit" / "secrets.toml",
+                  Path.cwd() / ".streamlit" / "secrets.toml",
+                  DASHBOARD.parent / ".streamlit" / "secrets.toml"]
+    unique: list[Path] = []
+    for path in candidates:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    return unique
+
+
+class SecretsError(ValueError):
+    """A secrets file that cannot be read, or an [auth] section that st.login cannot use."""
+
+
+def auth_section(files: list[Path]) -> dict | None:
+    """The [auth] section of the secrets files (the last file that has one wins), or None."""
+    import tomllib
+
+    found = None
+    for path in files:
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SecretsError(f"{path}: cannot be read as TOML ({exc})") from None
+        if "auth" in data:
+            found = (path, data["auth"])
+    if found is None:
+        return None
+    path, section = found
+    if not isinstance(section, dict):
+        raise SecretsError(f"{path}: [auth] must be a table of settings")
+    missing = [key for key in AUTH_KEYS if not section.get(key)]
+    if missing:
+        raise SecretsError(f"{path}: [auth] lacks {', '.join(missing)}; sign-in needs "
+                           f"{', '.join(AUTH_KEYS)} (README: Run it for your company)")
+    if not str(section["redirect_uri"]).rstrip("/").endswith("/oauth2callback"):
+        raise SecretsError(f"{path}: [auth] redirect_uri must be the dashboard's address followed "
+                           f"by /oauth2callback, e.g. https://leadbridge.example.com/oauth2callback")
+    return section

@@ -21,6 +21,7 @@ from leadbridge import (
     metrics,
     serve,
     text,
+    ui_access,
     ui_published,
 )
 from leadbridge.metrics import Filters
@@ -71,8 +72,23 @@ def _query(path: str, version: int, name: str, filters: Filters | None, extra: t
     return metrics.run(_connection(path), name, filters, **dict(extra))
 
 
+def as_person(filters: Filters | None, extra: dict) -> tuple[Filters | None, dict]:
+    """A query's filters and keywords as the signed-in person may run them: their branch scope
+    and money rule go with the filters, or as keywords without filters (only when they narrow:
+    the engine's default is everything)."""
+    person = ui_access.current_person()
+    extra = dict(extra)
+    if filters is not None:
+        filters = filters.for_person(person)
+    elif person.scope is not None or not person.money:
+        extra.update(scope=person.scope, money=person.money)
+    return filters, extra
+
+
 def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
-    """A query's result, cached by (query, parameters, data version)."""
+    """A query's result as the signed-in person may see it (see as_person), cached by (query,
+    parameters, data version)."""
+    filters, extra = as_person(filters, extra)
     return _query(db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
 
 
@@ -488,20 +504,25 @@ def preview_import(path, name: str, table=None, date_order=None, decimal_comma=N
 
 
 @st.cache_data(show_spinner="Preparing the meeting…", max_entries=64)
-def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool, lists: bool):
-    return meeting.build(_connection(path), month, branches, privacy, lists=lists)
+def _meeting(path: str, version: int, month: str, branches: tuple, privacy: bool, lists: bool,
+             person):
+    return meeting.build(_connection(path), month, branches, privacy, lists=lists, person=person)
 
 
-def meeting_content(month: str, branches, privacy: bool, lists: bool = False) -> meeting.Meeting:
-    """The meeting's content for a month and branches, cached by data version; its lead lists
-    only with `lists` (the deck), else fetched a slide at a time with `meeting_rows`."""
-    return _meeting(db_file(), data_version(), month, tuple(branches), privacy, lists)
+def meeting_content(month: str, branches, privacy: bool, lists: bool = False,
+                    person=None) -> meeting.Meeting:
+    """The meeting's content for a month and branches as the signed-in person may see it, cached
+    by data version; its lead lists only with `lists` (the deck), else fetched a slide at a time
+    with `meeting_rows`. A download's deferred callable runs outside the session: it passes the
+    person it captured."""
+    return _meeting(db_file(), data_version(), month, tuple(branches), privacy, lists,
+                    person or ui_access.current_person())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _meeting_rows(path: str, version: int, month: str, branches: tuple, privacy: bool, key: str,
-                  part: int | None):
-    content = _meeting(path, version, month, branches, privacy, False)
+                  part: int | None, person):
+    content = _meeting(path, version, month, branches, privacy, False, person)
     con = _connection(path)
     if part is None:
         return meeting.list_rows(con, content, key)
@@ -510,7 +531,7 @@ def _meeting_rows(path: str, version: int, month: str, branches: tuple, privacy:
 
 def _rows(content: meeting.Meeting, key: str, part: int | None) -> pd.DataFrame:
     return _meeting_rows(db_file(), data_version(), content.month, tuple(content.filters.branches),
-                         content.privacy, key, part)
+                         content.privacy, key, part, ui_access.current_person())
 
 
 def meeting_rows(content: meeting.Meeting, slide: meeting.Slide) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import exports, metrics, ui
+from leadbridge import exports, metrics, ui, ui_access
 from leadbridge.metrics import Filters
 
 # Rows on one page of a table: enough to scan, few enough that a page is quick at any size.
@@ -24,8 +24,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def on_download(page: str, table: str, filters: Filters | None) -> None:
-    """Called in the script run that follows a click on a download (the access log's hook:
-    wired to access.log_event(data_dir, who, "download", ...) when sign-in lands)."""
+    """Called in the script run that follows a click on a download: the access log's entry."""
+    ui_access.log("download", f"{page}: {table}", filters)
 
 
 def csv_file(build: Callable[[], pd.DataFrame]) -> Callable[[], str]:
@@ -90,5 +90,8 @@ def query_table(query: str, count: str, filters: Filters | None, page: str, name
     rows = ui.query(query, filters, limit=PAGE_ROWS, offset=first, **extra)
     st.dataframe(rows, hide_index=True, column_config=column_config)
     con = ui.connection()
-    download_buttons(lambda: metrics.run(con, query, filters, **extra), page, name, filters, key)
+    # The download runs outside this script run: the person's scope and money go with it now.
+    scoped, scoped_extra = ui.as_person(filters, extra)
+    download_buttons(lambda: metrics.run(con, query, scoped, **scoped_extra), page, name,
+                     filters, key)
     return total

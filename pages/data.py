@@ -9,6 +9,7 @@ from leadbridge import (
     serve,
     text,
     ui,
+    ui_access,
     ui_mapping,
     ui_published,
     ui_table,
@@ -21,7 +22,10 @@ st.caption("Import the exports you already have: leads (field service tool), out
 DETECT = "Detect from the file"
 TABLES = {DETECT: None, **{t.description.split(";")[0]: t.name for t in contract.TABLES.values()}}
 
-upload_tab, history_tab, quality_tab = st.tabs(["Import", "Import history & rejects", "Data quality"])
+# Execs also see who may see what (the access file) and the access log.
+execs = ui_access.current_person().role == "exec"
+upload_tab, history_tab, quality_tab, *access_tab = st.tabs(
+    ["Import", "Import history & rejects", "Data quality", *(["Access"] if execs else [])])
 
 with upload_tab:
     files = st.file_uploader(
@@ -75,8 +79,11 @@ with upload_tab:
                 ui_mapping.mapping_step(preview, f"data_map_{i}", TABLES[table_label])
 
     if st.button("Import", type="primary", disabled=not planned, key="data_import"):
-        st.session_state["data_results"] = ui_published.import_files(ui.db_file(), planned,
-                                                                     **options)
+        results = ui_published.import_files(ui.db_file(), planned, **options)
+        for done in results:
+            ui_access.log("import", f"{done['file']}: {done['error']}" if done["error"]
+                          else ui.accounting_sentence(done))
+        st.session_state["data_results"] = results
         for _, path, _ in planned:  # imported: the kept copy is no longer needed
             importer.discard_upload(path)
         # a new uploader key empties the uploader, whose files are imported and removed
@@ -137,3 +144,7 @@ with quality_tab:
             else:
                 st.caption(check.fix)
                 ui_table.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
+
+if access_tab:
+    with access_tab[0]:
+        ui_access.access_tab()

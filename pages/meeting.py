@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadbridge import charts, deck, meeting, text, ui, ui_table, ui_timeline
+from leadbridge import charts, deck, meeting, text, ui, ui_access, ui_table, ui_timeline
 
 filters = ui.current_filters()  # only its branches apply: the meeting picks its own month
 months = ui.data_months()
@@ -13,14 +13,32 @@ month = controls.selectbox(
     label_visibility="collapsed",
     help="The meeting's month (default: the latest complete month). The sidebar's branch "
          "filter applies; its period, lead type and technician filters do not.")
-privacy = controls.toggle("Privacy", value=True, key="meeting_privacy",
-                          help="On: no per-person money (rewards paid, revenue per tech, revenue "
-                               "of a tech's own wins). Team totals stay.")
+if ui_access.privacy_locked():  # a role without per-person money: always on
+    privacy = controls.toggle("Privacy", value=True, disabled=True, key="meeting_privacy_locked",
+                              help="Always on for your role: no per-person money.")
+else:
+    privacy = controls.toggle("Privacy", value=True, key="meeting_privacy",
+                              help="On: no per-person money (rewards paid, revenue per tech, "
+                                   "revenue of a tech's own wins). Team totals stay.")
 content = ui.meeting_content(month, filters.branches, privacy)
 slides = meeting.slides(content)
 slide = slides[ui.slide_picker("meeting_slide", [s.title for s in slides], controls)]
+
+
+person = ui_access.current_person()  # the deck is built outside this run, on the click
+
+
+def meeting_deck() -> bytes:
+    """The deck, built when clicked, and the click written to the access log."""
+    whole = ui.meeting_content(month, filters.branches, privacy, lists=True, person=person)
+    ui_access.log("deck", f"{deck.file_name(month, whole.filters.branches)} "
+                  f"({'privacy on' if whole.privacy else 'with per-person money'})",
+                  whole.filters, person=person)
+    return deck.build(whole)
+
+
 controls.download_button(
-    "Deck", lambda: deck.build(ui.meeting_content(month, filters.branches, privacy, lists=True)),
+    "Deck", meeting_deck,
     deck.file_name(month, content.filters.branches),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     key="meeting_deck", icon=":material/download:", on_click="ignore",

@@ -48,13 +48,13 @@ else:
                         key="technicians_drilldown")
     one = ui.one_tech(filters, tech)
     row = by_tech[by_tech["tech_id"] == tech].iloc[0]
-    ui.kpi_tiles([
-        {"label": "Leads", "kind": "count", "value": row["leads_submitted"]},
-        {"label": "Won", "kind": "count", "value": row["leads_won"]},
-        {"label": "Conversion", "kind": "rate", "value": row["conversion_rate"]},
-        {"label": "Revenue attributed", "kind": "money", "value": row["revenue_attributed"]},
-        {"label": "Rewards paid", "kind": "money", "value": row["reward_cost"]},
-    ])
+    tiles = [("Leads", "count", "leads_submitted"), ("Won", "count", "leads_won"),
+             ("Conversion", "rate", "conversion_rate"),
+             ("Revenue attributed", "money", "revenue_attributed"),
+             ("Rewards paid", "money", "reward_cost")]
+    # Per-person money is not in the engine's rows for someone who may not see it.
+    ui.kpi_tiles([{"label": label, "kind": kind, "value": row[column]}
+                  for label, kind, column in tiles if column in row.index])
     ui.plot(charts.monthly_leads, ui.query("monthly", one), ui.empty_note(one))
     st.markdown(f"**{text.md(names[tech])}'s leads and what became of each**")
     ui_table.query_table("lead_list", "lead_list_count", one, "technicians", f"leads-{tech}",

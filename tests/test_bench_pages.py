@@ -55,11 +55,11 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
             seen.append((name, filters, tuple(sorted(extra.items()))))
         return real_run(con, name, filters, **extra)
 
-    def build(con, month, branches=(), privacy=True, lists=True):
+    def build(con, month, branches=(), privacy=True, lists=True, person=None):
         seen.append((bench.MEETING, (month, tuple(branches), privacy, lists), ()))
         inside.append(True)
         try:
-            return real_build(con, month, branches, privacy, lists)
+            return real_build(con, month, branches, privacy, lists, person=person)
         finally:
             inside.pop()
 

@@ -129,7 +129,7 @@ def test_a_shared_link_opened_first_on_a_fresh_server_is_routed(server, browser)
     try:
         sidebar = page.locator("[data-testid=stSidebar]")
         assert sidebar.get_by_text("Revenue & rewards").count() == 1, "the router's page titles"
-        assert sidebar.get_by_text("Branch").count() == 1, "the shared filters"
+        assert sidebar.get_by_text("Branch", exact=True).count() == 1, "the shared filters"
         caption = page.locator("[data-testid=stCaptionContainer]").first.inner_text()
         assert "Oct 2026 · Boston" in caption
     finally:
