@@ -203,7 +203,9 @@ def current_filters() -> Filters:
     filters = st.session_state.get(_FILTERS)
     if filters is None:
         filters = sidebar_filters()
-    return filters
+    # With the person's scope and money rule: engine calls that do not go through query() (the
+    # reward audit, the quality signals, a lead's story) are scoped all the same.
+    return filters.for_person(ui_access.current_person())
 
 
 def describe_filters(filters: Filters) -> str:

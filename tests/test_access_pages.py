@@ -123,8 +123,8 @@ def test_a_boston_managers_filter_offers_boston_only(open_as):
 
 
 @pytest.mark.parametrize(("email", "pages"), [
-    ("sam@example.com", ("overview", "technicians", "conversion", "revenue_rewards", "meeting",
-                         "follow_up")),
+    ("sam@example.com", ("overview", "technicians", "conversion", "lead_quality",
+                         "revenue_rewards", "rewards", "meeting", "follow_up")),
     ("vic@example.com", ("overview", "technicians", "conversion", "revenue_rewards")),
     ("fay@example.com", ("overview", "meeting", "follow_up", "data")),
 ], ids=["manager", "viewer", "facilitator"])
@@ -219,3 +219,30 @@ def test_a_branch_taken_away_mid_session_leaves_the_filter(open_as, access_file)
     assert at.multiselect(key="lb_branch").options == ["Boston"]
     assert at.multiselect(key="lb_branch").value == []
     assert "Hartford" not in texts(at)
+
+
+@pytest.mark.parametrize("page", ["rewards", "lead_quality"])
+def test_a_boston_manager_sees_only_boston_techs_on_the_pages_of_their_own_engine(open_as, page):
+    """The reward audit and the quality signals call their engines with the sidebar's filters:
+    the person's scope must come with them, not only through ui.query."""
+    import csv
+
+    from tests.app_fixtures import SAMPLE_DIR
+
+    with open(SAMPLE_DIR / "technicians.csv", encoding="utf-8-sig") as roster:
+        rows = list(csv.DictReader(roster))
+    elsewhere = {r["Employee ID"] for r in rows if r["Branch"] != "Boston"}
+    boston = {r["Employee ID"] for r in rows if r["Branch"] == "Boston"}
+    at = open_as("sam@example.com", page)
+    no_exception(at)
+    seen = set()
+    for frame in at.dataframe:
+        for column in ("tech_id", "Tech ID"):
+            if column in frame.value.columns:
+                seen |= set(frame.value[column].dropna().astype(str))
+        if "branch" in frame.value.columns:
+            assert set(frame.value["branch"].dropna()) <= {"Boston"}, page
+    assert not seen & elsewhere, (page, sorted(seen & elsewhere))
+    assert not texts(at).count("Hartford") and not texts(at).count("Worcester")
+    if page == "rewards":
+        assert seen & boston  # the audit shows Boston's techs
