@@ -85,7 +85,7 @@ def build_hostile_db(folder: Path) -> Path:
     leads.to_csv(exports / HOSTILE_FILE, index=False)
     file = folder / "data" / "lb.duckdb"
     con = db.connect(file)
-    others = sorted(p for p in exports.iterdir() if p.name != HOSTILE_FILE and p.suffix != ".md")
+    others = [p for p in importer.expand_paths([exports]) if p.name != HOSTILE_FILE]
     # The hostile file last: its name is the footer's "last import".
     results = importer.import_paths(con, [*others, exports / HOSTILE_FILE])
     assert all(r.ok for r in results), [r.error for r in results]
