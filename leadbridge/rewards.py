@@ -84,7 +84,23 @@ def clean(key: str, value):
 def records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict]:
     """Rows as JSON-safe dicts in the order of keys; a key the frame lacks is left out (per-person
     money for a person without the money right: metrics.PER_PERSON_MONEY)."""
-    return [{k: clean(k, row[k]) for k in keys if k in row} for row in frame.to_dict("records")]
+    present = [k for k in keys if k in frame.columns]
+    columns = [_clean_column(k, frame[k].tolist()) for k in present]
+    return [dict(zip(present, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _clean_column(key: str, values: list) -> list:
+    """clean() over one column, each distinct value worked out once (a long lead list repeats
+    the same amounts, days and verdicts); values are told apart by type as well (True == 1)."""
+    done: dict = {}
+    out = []
+    for value in values:
+        try:
+            memo = (type(value), value)
+            out.append(done[memo] if memo in done else done.setdefault(memo, clean(key, value)))
+        except TypeError:  # unhashable
+            out.append(clean(key, value))
+    return out
 
 
 def audit_as_of(con, filters: Filters) -> date:
