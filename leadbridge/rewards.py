@@ -84,7 +84,23 @@ def clean(key: str, value):
 def records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict]:
     """Rows as JSON-safe dicts in the order of keys; a key the frame lacks is left out (per-person
     money for a person without the money right: metrics.PER_PERSON_MONEY)."""
-    return [{k: clean(k, row[k]) for k in keys if k in row} for row in frame.to_dict("records")]
+    present = [k for k in keys if k in frame.columns]
+    columns = [_clean_column(k, frame[k].tolist()) for k in present]
+    return [dict(zip(present, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _clean_column(key: str, values: list) -> list:
+    """clean() over one column, each distinct value worked out once (a long lead list repeats
+    the same amounts, days and verdicts); values are told apart by type as well (True == 1)."""
+    done: dict = {}
+    out = []
+    for value in values:
+        try:
+            memo = (type(value), value)
+            out.append(done[memo] if memo in done else done.setdefault(memo, clean(key, value)))
+        except TypeError:  # unhashable
+            out.append(clean(key, value))
+    return out
 
 
 def audit_as_of(con, filters: Filters) -> date:
@@ -137,11 +153,17 @@ def _audit_params(con, policy: Policy, filters: Filters, grace_days: int) -> dic
 def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE_DAYS) -> dict:
     """The audit object of REWARD_POLICY.md for the leads submitted in the period."""
     extra = _audit_params(con, policy, filters, grace_days)
-    frames = metrics.run_many(con, {
-        "totals": ("reward_audit_totals", filters, extra),
-        "by_tech": ("reward_audit_by_tech", filters, extra),
-        "leads": ("reward_audit_leads", filters, extra | {"audit_status": []}),
-    })
+    # One query (reward_audit.sql) works out the per-lead audit once for its three parts: the
+    # same rows as reward_audit_totals, _by_tech and _leads, each part with its own columns.
+    stacked = metrics.run(con, "reward_audit", filters, **extra)
+    frames = {}
+    for part, name, keys in (("totals", "reward_audit_totals", AUDIT_TOTAL_KEYS),
+                             ("by_tech", "reward_audit_by_tech", AUDIT_BY_TECH_KEYS),
+                             ("leads", "reward_audit_leads", AUDIT_LEAD_KEYS)):
+        hidden = () if getattr(filters, "money", True) else metrics.personal_money_columns(
+            name, filters.params())
+        frames[part] = stacked.loc[stacked["part"] == part,
+                                   [k for k in keys if k not in hidden]].reset_index(drop=True)
     totals = frames["totals"].iloc[0].to_dict()
     return {
         "policy": policy.name,

@@ -86,36 +86,51 @@ earned as (
         coalesce(sum(e.earned) filter (where e.event_date <= as_of - grace_days), 0) as due,
     from lb_reward_earnings(rules, scope) as e
     where e.submitted_at between period_start and period_end
+        and lb_selected(branches, e.branch)
+        and lb_selected(lead_types, e.lead_type)
+        and lb_selected(techs, e.tech_id)
         and e.event_date <= as_of
     group by e.lead_id
 ),
 
+-- The cohort's payouts by the as-of date. A known lead's payout carries the lead's branch and type
+-- (stg_payouts), so the filters and scope cut the payouts before the join on the lead ID.
 payouts as (
     select p.lead_id, p.tech_id <> c.tech_id as other_tech, p.amount,
     from stg_payouts as p
     inner join cohort as c
         on p.lead_id = c.lead_id
     where p.paid_on <= as_of
+        and p.lead_known
+        and lb_selected(branches, p.branch)
+        and lb_selected(lead_types, p.lead_type)
+        and lb_in_scope(scope, p.branch)
+),
+
+-- One pass over the payouts: per lead and amount first (two or more positive payouts of the same
+-- amount for one lead are a duplicate payment), then per lead.
+per_amount as (
+    select
+        lead_id,
+        amount,
+        sum(amount) as paid,
+        count(*) as payouts,
+        bool_or(other_tech) as paid_to_other_tech,
+        sum(amount) filter (where other_tech) as paid_other,
+    from payouts
+    group by lead_id, amount
 ),
 
 paid as (
     select
         lead_id,
-        sum(amount) as paid,
-        count(*) as payouts,
-        bool_or(other_tech) as paid_to_other_tech,
-        coalesce(sum(amount) filter (where other_tech), 0) as paid_other,
-    from payouts
+        sum(paid) as paid,
+        cast(sum(payouts) as bigint) as payouts,
+        bool_or(paid_to_other_tech) as paid_to_other_tech,
+        coalesce(sum(paid_other), 0) as paid_other,
+        bool_or(amount > 0 and payouts >= 2) as duplicate_payment,
+    from per_amount
     group by lead_id
-),
-
--- Two or more positive payouts of the same amount for one lead.
-duplicates as (
-    select distinct lead_id
-    from payouts
-    where amount > 0
-    group by lead_id, amount
-    having count(*) >= 2
 ),
 
 final as (
@@ -127,12 +142,11 @@ final as (
         coalesce(p.paid, 0) as paid,
         coalesce(p.paid_other, 0) as paid_other,
         coalesce(p.payouts, 0) as payouts,
-        d.lead_id is not null as duplicate_payment,
+        coalesce(p.duplicate_payment, false) as duplicate_payment,
         coalesce(p.paid_to_other_tech, false) as paid_to_other_tech,
     from cohort as c
     left join earned as e on c.lead_id = e.lead_id
     left join paid as p on c.lead_id = p.lead_id
-    left join duplicates as d on c.lead_id = d.lead_id
 )
 
 select
