@@ -72,20 +72,20 @@ def test_a_mapping_is_made_once_and_applied_to_the_next_file_with_the_same_heade
         assert "Stage Name → status" in note and "'value proposition' → qualified" in note
         _shoot(page, "mapping_3_imported")
 
-        # The next week's export, same headers: the mapping applies by itself (the first file's
-        # card stays above it, now all unchanged).
+        # The next week's export, same headers: the mapping applies by itself (the uploader was
+        # emptied by the import: the first file is imported and its upload removed).
         page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(second))
         page.get_by_text("crm_export_week2.csv", exact=True).wait_for(timeout=PAGE_TIMEOUT_MS)
         _settle(page)
         previews = page.locator("[data-testid=stMarkdownContainer]", has_text="Would read")
-        previews.nth(1).wait_for(timeout=PAGE_TIMEOUT_MS)
+        previews.first.wait_for(timeout=PAGE_TIMEOUT_MS)
         _settle(page)
-        assert previews.count() == 2
+        assert previews.count() == 1
         preview = previews.last.inner_text()
         assert "Table outcomes" in preview and "2 rows" in preview and "2 new" in preview
         assert "0 rejected" in preview
         notes = page.locator("[data-testid=stText]", has_text="applied: Opp Ref → lead_id")
-        assert notes.count() == 3  # each file's preview, and the first file's import
+        assert notes.count() == 2  # the second file's preview, and the first file's import
         assert "'value proposition' → qualified" in notes.last.inner_text()
         page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_text("crm_export_week2.csv → outcomes").wait_for(timeout=PAGE_TIMEOUT_MS)

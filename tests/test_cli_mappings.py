@@ -99,6 +99,6 @@ def test_one_map_for_a_folder_maps_the_files_that_have_the_column(capsys, write,
     assert code == 0
     assert out[0].startswith("crm.csv: imported as outcomes: read 2, inserted 2")
     assert out[1] == "leads.csv: imported as leads: read 1, inserted 1, updated 0, unchanged 0, " \
-                     "superseded 0, rejected 0"
+                     "superseded 0, rejected 0, skipped 0"
     code, _, err = run(capsys, "import", str(folder), "--db", str(db_file), "--map", "Opp Reff=lead_id")
     assert code == 1 and "no file has the column(s) 'Opp Reff' given with --map" in err
