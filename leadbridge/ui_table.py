@@ -23,11 +23,6 @@ PAGE_ROWS = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def on_download(page: str, table: str, filters: Filters | None) -> None:
-    """Called in the script run that follows a click on a download: the access log's entry."""
-    ui_access.log("download", f"{page}: {table}", filters)
-
-
 def csv_file(build: Callable[[], pd.DataFrame]) -> Callable[[], str]:
     """The callable a CSV download runs on click: build the frame, write it, formulas defused."""
     return lambda: exports.frame_to_csv(build())
@@ -44,11 +39,19 @@ def download_buttons(build: Callable[[], pd.DataFrame], page: str, table: str,
     Streamlit: it runs outside the script), named by page, table, filters and date."""
     name = exports.file_stem(page, table, filters, date.today())
     row = st.container(horizontal=True)
-    hook = {"on_click": on_download, "args": (page, table, filters)}
-    row.download_button("Download CSV", csv_file(build), f"{name}.csv", "text/csv",
-                        key=f"{key}_csv", icon=":material/download:", **hook)
-    row.download_button("Download Excel", xlsx_file(build, table), f"{name}.xlsx", XLSX,
-                        key=f"{key}_xlsx", icon=":material/table_view:", **hook)
+    # The access log's entry is written by the download itself (the person captured now), and a
+    # click does not rerun the page: a rerun would drop this run's deferred files while the
+    # browser is still fetching one (seen on a busy server, two downloads in a row).
+    what = f"{page}: {table}"
+    row.download_button("Download CSV",
+                        ui_access.logged_download(csv_file(build), f"{what} (CSV)", filters),
+                        f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:",
+                        on_click="ignore")
+    row.download_button("Download Excel",
+                        ui_access.logged_download(xlsx_file(build, table), f"{what} (Excel)",
+                                                  filters),
+                        f"{name}.xlsx", XLSX, key=f"{key}_xlsx", icon=":material/table_view:",
+                        on_click="ignore")
 
 
 def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
