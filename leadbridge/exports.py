@@ -65,3 +65,26 @@ def file_stem(page: str, table: str, filters, today: date) -> str:
                 parts.append("+".join(values) if len(values) <= 3 else f"{len(values)}-selected")
     parts.append(today.isoformat())
     return "_".join(_SAFE.sub("-", p).strip("-").lower() for p in parts if p)
+
+
+def markdown_tables(sections, human, pairs) -> str:
+    """Markdown tables for people from (title, header, rows) sections: each cell formatted by
+    human(column, value); a section whose header is one of `pairs` holds (key, value) rows, the
+    value formatted by its key. Shared by `leadbridge report` and the reward commands."""
+    out = []
+    for title, header, rows in sections:
+        out.append(f"## {title}\n")
+        if not header:
+            out.append("No rows.\n")
+            continue
+        out.append("| " + " | ".join(header) + " |")
+        out.append("|" + "|".join("---" for _ in header) + "|")
+        for row in rows:
+            if header in pairs:
+                cells = [str(row[0]), human(row[0], row[1])]
+            else:
+                cells = [human(h, v) for h, v in zip(header, row, strict=True)]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from leadbridge import metrics
+from leadbridge import exports, metrics
 from leadbridge.metrics import Filters
 from leadbridge.values import missing
 
@@ -169,19 +169,4 @@ def human(key: str, value) -> str:
 
 def to_markdown(report: dict) -> str:
     """Markdown tables for people, values formatted as the dashboard shows them."""
-    out = []
-    for title, header, rows in _sections(report):
-        out.append(f"## {title}\n")
-        if not header:
-            out.append("No rows.\n")
-            continue
-        out.append("| " + " | ".join(header) + " |")
-        out.append("|" + "|".join("---" for _ in header) + "|")
-        for row in rows:
-            if header in (["metric", "value"], ["stage", "leads"]):
-                cells = [row[0], human(row[0], row[1])]
-            else:
-                cells = [human(h, v) for h, v in zip(header, row, strict=True)]
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
-    return "\n".join(out)
+    return exports.markdown_tables(_sections(report), human, [["metric", "value"], ["stage", "leads"]])

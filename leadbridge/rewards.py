@@ -298,19 +298,4 @@ def human(key: str, value) -> str:
 
 def to_markdown(data: dict) -> str:
     """Markdown tables for people, money as dollars."""
-    out = []
-    for title, header, rows in _sections(data):
-        out.append(f"## {title}\n")
-        if not header:
-            out.append("No rows.\n")
-            continue
-        out.append("| " + " | ".join(header) + " |")
-        out.append("|" + "|".join("---" for _ in header) + "|")
-        for row in rows:
-            if header in (["key", "value"], ["metric", "value"]):
-                cells = [str(row[0]), human(row[0], row[1])]
-            else:
-                cells = [human(h, v) for h, v in zip(header, row, strict=True)]
-            out.append("| " + " | ".join(cells) + " |")
-        out.append("")
-    return "\n".join(out)
+    return exports.markdown_tables(_sections(data), human, [["key", "value"], ["metric", "value"]])
