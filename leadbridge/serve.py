@@ -16,6 +16,11 @@ MAX_UPLOAD_MB = 200
 HARDENED = {
     "client.showErrorDetails": "none",
     "server.maxUploadSize": str(MAX_UPLOAD_MB),
+    # Streamlit runs a full garbage collection (gc.collect(2)) after every script run, holding
+    # the interpreter for 100-300 ms on this app's heap (pandas, Plotly, DuckDB) while the
+    # server's event loop waits to send the page: measured as the largest single cost of a
+    # Technicians rerun (benchmarks/RESULTS.md). Python's own collector still runs as usual.
+    "runner.postScriptGC": "false",
 }
 
 

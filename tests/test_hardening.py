@@ -99,6 +99,9 @@ def test_config_and_the_dashboard_command_hide_error_details_and_limit_uploads(m
     flag = {options[i]: options[i + 1] for i in range(len(options) - 1)}
     assert flag["--client.showErrorDetails"] == "none"
     assert flag["--server.maxUploadSize"] == str(serve.MAX_UPLOAD_MB)
+    # No full garbage collection after each rerun (the page waited for it), in both places.
+    assert config["runner"]["postScriptGC"] is False
+    assert flag["--runner.postScriptGC"] == "false"
 
 
 def test_a_failing_engine_call_shows_an_incident_reference_and_no_details(
