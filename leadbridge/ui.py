@@ -6,6 +6,7 @@ metrics, charts, exports) never does. Pages call these helpers and the engine, t
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from datetime import date
 
@@ -85,11 +86,33 @@ def as_person(filters: Filters | None, extra: dict) -> tuple[Filters | None, dic
     return filters, extra
 
 
+# The frames ui.query handed out, by id: {id(frame): (weak reference, the query's cache key)}.
+# A chart drawn from such a frame is cached by that key (a few bytes) instead of by hashing the
+# frame's every cell on each rerun (Streamlit's hasher: tens of ms for a 5,000-tech leaderboard,
+# five charts a page). A frame derived from it (assign, filter, merge) is a new object, not in
+# here, and is hashed as before. Pages do not change a query's frame in place.
+_FROM_QUERY: dict[int, tuple[weakref.ref, tuple]] = {}
+
+
+def _remember(frame: pd.DataFrame, key: tuple) -> pd.DataFrame:
+    ident = id(frame)
+    # The entry goes when the frame does, before its id can be given to another object.
+    _FROM_QUERY[ident] = (weakref.ref(frame, lambda _ref, i=ident: _FROM_QUERY.pop(i, None)), key)
+    return frame
+
+
+def query_key(frame) -> tuple | None:
+    """The cache key of the query a frame came from unchanged (None for any other value)."""
+    entry = _FROM_QUERY.get(id(frame)) if isinstance(frame, pd.DataFrame) else None
+    return entry[1] if entry is not None and entry[0]() is frame else None
+
+
 def query(name: str, filters: Filters | None = None, **extra) -> pd.DataFrame:
     """A query's result as the signed-in person may see it (see as_person), cached by (query,
     parameters, data version)."""
     filters, extra = as_person(filters, extra)
-    return _query(db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
+    key = (db_file(), data_version(), name, filters, tuple(sorted(extra.items())))
+    return _remember(_query(*key), key)
 
 
 def totals(filters: Filters) -> dict:
@@ -381,13 +404,31 @@ def _figure(name: str, args: tuple, kwargs: tuple):
     return getattr(charts, name)(*args, **dict(kwargs))
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _figure_of_queries(name: str, key: tuple, _args: tuple, _kwargs: tuple):
+    # `key` stands for the arguments: each query frame by its query's key (see query_key), any
+    # other value as itself. Streamlit does not hash the underscored arguments.
+    return getattr(charts, name)(*_args, **dict(_kwargs))
+
+
 def plot(chart_function, *args, **kwargs) -> None:
     """Draw charts.<chart>(*args, **kwargs), the figure built once per distinct input.
 
     Building a Plotly figure costs 50-300 ms (its objects validate every property): a page of five
-    charts spent about a second on them at every rerun. The figure is kept by its inputs (the
-    query frames are hashed by Streamlit), shared read-only between sessions."""
-    chart(_figure(chart_function.__name__, args, tuple(sorted(kwargs.items()))))
+    charts spent about a second on them at every rerun. The figure is kept by its inputs, shared
+    read-only between sessions: a frame straight from ui.query by its query's key, any other
+    frame by its content (hashed by Streamlit)."""
+    items = tuple(sorted(kwargs.items()))
+    if any(isinstance(v, pd.DataFrame) and query_key(v) is None
+           for v in (*args, *kwargs.values())):
+        chart(_figure(chart_function.__name__, args, items))
+        return
+
+    def token(value):
+        return ("query", query_key(value)) if isinstance(value, pd.DataFrame) else ("value", value)
+
+    key = (tuple(token(v) for v in args), tuple((k, token(v)) for k, v in items))
+    chart(_figure_of_queries(chart_function.__name__, key, args, items))
 
 
 def lead_type_label(value: str) -> str:

@@ -26,9 +26,15 @@ def signals(filters: Filters) -> dict[str, pd.DataFrame]:
     return _signals(ui.db_file(), ui.data_version(), filters)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _flagged(path: str, version: int, filters: Filters) -> pd.DataFrame:
+    return quality_signals.flagged(_signals(path, version, filters))
+
+
 def flagged(filters: Filters) -> pd.DataFrame:
-    """The techs with at least one signal, most signals first."""
-    return quality_signals.flagged(signals(filters))
+    """The techs with at least one signal, most signals first (cached: the leaderboard's marks
+    need this small frame on every rerun, not the six signals' per-tech rows)."""
+    return _flagged(ui.db_file(), ui.data_version(), filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
