@@ -459,8 +459,17 @@ def tech_conversion(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figur
     return fig
 
 
-def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
-    """One bubble per tech: leads submitted against conversion, sized by revenue attributed."""
+# The most bubbles the volume-vs-conversion chart draws. A browser draws each as an SVG node
+# with its hover text: 5,300 techs (a national company) took seconds to draw and make one
+# unreadable cloud; the highest-volume techs are the ones the quadrants are about.
+MAX_BUBBLES = 500
+
+
+def volume_vs_conversion(by_tech: pd.DataFrame, note: str,
+                         most: int = MAX_BUBBLES) -> go.Figure:
+    """One bubble per tech: leads submitted against conversion, sized by revenue attributed.
+    Above `most` techs, the `most` with the most leads (the median and overall lines still
+    count every tech)."""
     title = "Lead volume (leads) vs conversion (%) per tech"
     df = by_tech if _is_empty(by_tech) else by_tech[
         (by_tech["leads_submitted"].fillna(0) > 0) & by_tech["conversion_rate"].notna()]
@@ -468,6 +477,11 @@ def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
         return empty(title, note)
     median_leads = float(df["leads_submitted"].median())
     overall = df["leads_won"].sum() / df["leads_submitted"].sum()
+    shown = ""
+    if len(df) > most:
+        shown = (f"The {_count(most)} techs with the most leads of {_count(len(df))} (all in "
+                 "the leaderboard). ")
+        df = df.sort_values(["leads_submitted", "tech_id"], ascending=[False, True]).head(most)
     # Without per-person money (a viewer) the engine leaves revenue out: bubbles of one size.
     money = "revenue_attributed" in df
     df = df.assign(_name=tech_labels(df),
@@ -475,7 +489,7 @@ def volume_vs_conversion(by_tech: pd.DataFrame, note: str) -> go.Figure:
                    if money else 0.0)
     fig = _figure(
         title,
-        f"{'Bubble size: revenue attributed ($). ' if money else ''}Lines: median tech "
+        f"{shown}{'Bubble size: revenue attributed ($). ' if money else ''}Lines: median tech "
         f"({median_leads:g} leads) and all techs' conversion ({_pct(overall)})",
     )
     biggest = df["_revenue"].max()

@@ -351,6 +351,18 @@ def test_volume_vs_conversion_places_each_tech_and_draws_the_quadrants():
     assert fig.layout.yaxis.tickformat == ".0%"
 
 
+def test_volume_vs_conversion_draws_the_busiest_techs_and_keeps_every_tech_in_its_lines():
+    fig = charts.volume_vs_conversion(by_tech(), NOTE, most=2)
+    drawn = sorted(x for t in fig.data for x in t.x)
+    assert drawn == [9, 40], "the two techs with the most leads (Bob Ray's 3 left out)"
+    assert "The 2 techs with the most leads of 3" in fig.layout.title.subtitle.text
+    vertical = next(s for s in fig.layout.shapes if s.x0 == s.x1)
+    horizontal = next(s for s in fig.layout.shapes if s.y0 == s.y1)
+    assert vertical.x0 == 9, "the median over all three techs"
+    assert horizontal.y0 == pytest.approx(30 / 52), "conversion over all three techs"
+    assert "most leads" not in charts.volume_vs_conversion(by_tech(), NOTE).layout.title.subtitle.text
+
+
 def test_bubble_size_follows_revenue():
     fig = charts.volume_vs_conversion(by_tech(), NOTE)
     boston = trace(fig, "Boston")
