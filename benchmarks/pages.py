@@ -74,9 +74,6 @@ PAGES: dict[str, tuple[Call, ...]] = {
         _call("leads_per_100_jobs_by_tech"),
         *QUALITY,
         _call("meeting_readiness"),
-        _call("monthly", FIRST_TECH),
-        _call("lead_list_count", FIRST_TECH),
-        _call("lead_list", FIRST_TECH, limit=PAGE_ROWS, offset=0),
     ),
     "lead_quality": QUALITY,
     "conversion": (

@@ -41,11 +41,18 @@ else:
 
 st.subheader("One technician")
 names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
+# Nothing of one tech is fetched or drawn until a tech is picked (or the sidebar names one).
+chosen = filters.techs[0] if len(filters.techs) == 1 and filters.techs[0] in names else None
+tech = None
 if not names:
     st.info(text.md(note))
 else:
     tech = st.selectbox("Technician", list(names), format_func=lambda t: f"{names[t]} ({t})",
+                        index=list(names).index(chosen) if chosen else None,
+                        placeholder="Pick a technician: their tiles, leads month by month and "
+                                    "each lead with what became of it",
                         key="technicians_drilldown")
+if tech is not None:
     one = ui.one_tech(filters, tech)
     row = by_tech[by_tech["tech_id"] == tech].iloc[0]
     tiles = [("Leads", "count", "leads_submitted"), ("Won", "count", "leads_won"),
