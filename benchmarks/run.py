@@ -245,9 +245,15 @@ def browser_summary(measured: dict | None) -> dict:
     opening its URL (empty when not measured)."""
     if not measured:
         return {}
-    summary = measured["summary"]
-    return {"browser_click_s": {p: w["click"]["median"] for p, w in summary.items()},
-            "browser_open_s": {p: w["open"]["median"] for p, w in summary.items()}}
+    summary, floor = measured["summary"], measured.get("floor", {})
+    out = {"browser_click_s": {p: w["click"]["median"] for p, w in summary.items()},
+           "browser_open_s": {p: w["open"]["median"] for p, w in summary.items()}}
+    if all("first_visit" in w for w in summary.values()):
+        out["browser_first_visit_s"] = {p: w["first_visit"]["median"] for p, w in summary.items()}
+    if floor:  # Streamlit alone: its slowest page each way
+        out["browser_floor_s"] = {way: max(w[way]["median"] for w in floor.values())
+                                  for way in browser.WAYS}
+    return out
 
 
 def targets(sizes: dict) -> list[dict]:
@@ -364,6 +370,12 @@ def markdown(results: dict) -> str:
              lambda s, p=page: s.get("browser_click_s", {}).get(p), "s")
         line(f"{page}: Chromium, open URL (median)",
              lambda s, p=page: s.get("browser_open_s", {}).get(p), "s")
+        line(f"{page}: Chromium, first visit (median)",
+             lambda s, p=page: s.get("browser_first_visit_s", {}).get(p), "s")
+    for way, what in (("click", "sidebar click"), ("open", "open URL"),
+                      ("first_visit", "first visit")):
+        line(f"Streamlit alone (a title and a line): Chromium, {what} (median)",
+             lambda s, w=way: s.get("browser_floor_s", {}).get(w), "s")
     line("**cold start**: LeadBridge", lambda s: s["ours_cold_s"], "s")
     line("**cold start**: pandas", lambda s: s["pandas_cold_s"], "s")
     line("cold start: ours / pandas", lambda s: s["ours_cold_s"] / s["pandas_cold_s"], "x")
