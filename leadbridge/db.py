@@ -24,7 +24,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 # again, and the data-quality checks that join whole tables run once per import, not per view.
 STAGED_TABLES = ("stg_leads", "stg_payouts", "stg_techs", "stg_jobs", "stg_span",
                  "stg_filter_choices", "stg_orphan_outcomes", "stg_possible_duplicates",
-                 "stg_tech_branches", "stg_branch_span")
+                 "stg_lead_facts", "stg_tech_branches", "stg_branch_span")
 # Table macros over the staged tables (the cohort, deals, payouts and backlog of METRICS.md).
 STAGING_MACROS = ("sets", "quality", "people", "rewards")
 
