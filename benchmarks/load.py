@@ -57,7 +57,8 @@ RESULTS = ROOT / "results"
 DEFAULT_DB = data.CACHE / "1m" / "db" / "lb.duckdb"
 WORK = data.CACHE / "load"  # the import scenario's copy of the database, the extra leads file
 VIEW_TIMEOUT_S = 180.0
-# Seconds of clicking after the import has published, so every session shows the new numbers.
+# After the import has published, every session clicks on for at least this many seconds and
+# until it has clicked through every page once (a whole round begun after the publish).
 AFTER_IMPORT_S = 20.0
 MAX_SCENARIO_S = 1800.0  # a scenario whose import never ends stops all the same
 # The Overview's tiles, in the order the page draws them (pages/overview.py).
@@ -295,11 +296,11 @@ class Session:
 
 async def run_session(number: int, replica: int, url: str, query: str, stop, views: list) -> None:
     """One person: open the app, then click every page in the sidebar's order until
-    stop(rounds done) says so."""
+    stop(rounds) says so; `rounds` holds the start (monotonic) of each round the session finished."""
     session = Session(number, replica, url, query)
-    done_rounds = 0
+    rounds: list[float] = []
     try:
-        while not stop(done_rounds):
+        while not stop(rounds):
             if session.ws is None:
                 try:
                     await session.connect()
@@ -316,11 +317,13 @@ async def run_session(number: int, replica: int, url: str, query: str, stop, vie
             order = session.pages
             position = next((i for i, p in enumerate(order)
                              if p.script_hash == session.current_hash), 0)
-            while session.ws is not None and not stop(done_rounds):
+            round_start = time.monotonic()
+            while session.ws is not None and not stop(rounds):
                 position = (position + 1) % len(order)
                 views.append(await session.view(order[position], "click"))
                 if position == 0:
-                    done_rounds += 1
+                    rounds.append(round_start)
+                    round_start = time.monotonic()
     finally:
         await session.close()
 
@@ -449,12 +452,14 @@ def stop_server(process: subprocess.Popen) -> None:
 
 def copy_database(source: Path, folder: Path) -> Path:
     """A private copy of a database and its published snapshot (the one CURRENT names)."""
-    from leadbridge import store
+    from leadbridge import db, store
 
     shutil.rmtree(folder, ignore_errors=True)
     target = folder / source.name
     folder.mkdir(parents=True)
     shutil.copyfile(source, target)
+    # The staging folder, as the importer made it beside the original: a reader spills there.
+    db.staging_dir(target).mkdir()
     pointer_file = store.pointer_file(source)
     if pointer_file.is_file():
         pointer = json.loads(pointer_file.read_text())
@@ -589,7 +594,7 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
             log(f"{scenario.name}: one round on each replica to warm it (not measured)")
             warm: list[View] = []
             asyncio.run(_clients([(i, i, url, "") for i, url in enumerate(urls)],
-                                 lambda done: done >= 1, warm))
+                                 lambda rounds: len(rounds) >= 1, warm))
         sampler = MemorySampler(pids)
         sampler.start()
         views: list[View] = []
@@ -611,20 +616,21 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
                 daemon=True)
             browser_thread.start()
 
-        def stop(done_rounds: int) -> bool:
-            """The duration has passed or the session has done its rounds, and the import (if
-            any) has published `after_import` seconds ago."""
+        def stop(done: list[float]) -> bool:
+            """The duration has passed or the session has done its rounds; and with an import,
+            it has published `after_import` seconds ago and the session has clicked through a
+            whole round since."""
             now = time.monotonic()
             if now - started > MAX_SCENARIO_S:
                 return True
             if importer is not None:
-                if importer.ended is None:
+                if importer.ended is None or now < importer.ended + after_import:
                     return False
-                if now < importer.ended + after_import:
+                if not any(start >= importer.ended for start in done):
                     return False
             if duration is not None:
                 return now - started >= duration
-            return done_rounds >= (rounds or 1)
+            return len(done) >= (rounds or 1)
 
         plan = [(n, n % scenario.replicas, urls[n % scenario.replicas], "")
                 for n in range(scenario.sessions)]
@@ -695,7 +701,7 @@ def summarize(scenario: Scenario, views: list[View], clicks: list[dict], started
             browser_pages.setdefault(c["page"], []).append(c["seconds"])
     return {
         "scenario": scenario.name, "sessions": scenario.sessions, "replicas": scenario.replicas,
-        "import": bool(scenario.imports),
+        "with_import": bool(scenario.imports),
         "views": len(views), "views_per_s": len(views) / max(ended - started, 1e-9),
         "pages": per_page, "all_clicks": figures(all_clicks),
         "all_opens": figures([v.seconds for v in views if v.kind == "open" and v.ok]),
@@ -708,6 +714,8 @@ def summarize(scenario: Scenario, views: list[View], clicks: list[dict], started
             "pages": {p: figures(s) for p, s in browser_pages.items()},
             "all": figures([c["seconds"] for c in clicks if c["ok"]]),
         },
+        "views_raw": [[v.session, v.replica + 1, v.page, v.kind, round(v.start - started, 2),
+                       round(v.seconds, 3), v.ok] for v in views],
         "overview_tiles_seen": Counter(
             json.dumps(v.tiles) for v in views if v.ok and v.page == "Overview").most_common(5),
     }
@@ -748,6 +756,15 @@ def numbers(views: list[View], importer: ImportRun, started: float, before: dict
         if v.page in old and v.page in new:
             s = v.signature()
             during_counts["old" if s == old[v.page] else "new" if s == new[v.page] else "mixed"] += 1
+    # Seconds per page view before, during and after the import (after: the caches start empty,
+    # as every cached result is keyed by the snapshot).
+    phases: dict[str, dict[str, list[float]]] = {}
+    for v in ok:
+        if v.kind != "click" or importer.started is None or importer.ended is None:
+            continue
+        phase = ("before" if v.end <= importer.started else
+                 "after" if v.start >= importer.ended else "during")
+        phases.setdefault(v.page, {}).setdefault(phase, []).append(v.seconds)
     # Views that changed numbers: every page whose old and new signatures differ.
     changed = sorted(p for p in old if p in new and old[p] != new[p])
     overview_old = list(old.get("Overview", ((), ""))[0])
@@ -759,6 +776,9 @@ def numbers(views: list[View], importer: ImportRun, started: float, before: dict
         "ended_at_s": None if importer.ended is None else importer.ended - started,
         "seconds": (importer.ended - importer.started) if importer.ended else None,
         "counts": dict(counts), "during_import": dict(during_counts), "mixed": mixed[:20],
+        "phases": {page: {phase: {"count": len(x), "p50": percentile(x, 50),
+                                  "p95": percentile(x, 95), "max": max(x)}
+                          for phase, x in found.items()} for page, found in phases.items()},
         "pages_changed": changed,
         "overview_before": overview_old, "overview_after": overview_new,
         "footer_before": old.get("Overview", ((), ""))[1],
@@ -790,7 +810,7 @@ def markdown(results: dict) -> str:
         "",
     ]
     scenarios = results["scenarios"]
-    pages: list[str] = []
+    pages: list[str] = ["Overview"]  # then the sidebar's order: the order of the first clicks
     for s in scenarios:
         for p in s["pages"]:
             if p not in pages:
@@ -846,6 +866,13 @@ def markdown(results: dict) -> str:
         after = dict(imp["overview_after"])
         for label, value in imp["overview_before"]:
             lines.append(f"| {label} | {value} | {after.get(label, '–')} |")
+        lines += ["", "p50 / p95 (count) per page view before, while and after the import ran "
+                  "(after: every result cache starts empty for the new snapshot):", "",
+                  "| page | before | during | after |", "|---|---|---|---|"]
+        for page, found in imp["phases"].items():
+            cells = [f"{_s(found[p]['p50'])} / {_s(found[p]['p95'])} ({found[p]['count']})"
+                     if p in found else "–" for p in ("before", "during", "after")]
+            lines.append(f"| {page} | " + " | ".join(cells) + " |")
         match = imp["tiles_match_report"]
         lines += ["", f"The tiles equal the totals of `leadbridge report` for "
                   f"{imp['report_before'].get('from')}..{imp['report_before'].get('to')}: before "
