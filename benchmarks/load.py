@@ -918,7 +918,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default="10,30", help="simultaneous sessions, e.g. 10,30")
     parser.add_argument("--replicas", default="1,2", help="dashboard processes, e.g. 1,2")
     parser.add_argument("--duration", type=float, default=None,
-                        help="seconds of clicking per scenario (default 90 unless --rounds)")
+                        help="seconds of clicking per scenario (default 60 unless --rounds)")
     parser.add_argument("--rounds", type=int, default=None,
                         help="rounds of every page per session instead of a duration")
     parser.add_argument("--import", dest="imports", type=Path, action="append", default=[],
@@ -946,7 +946,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no database at {db_file}")
     if args.browsers and not browser.CHROMIUM.exists():
         parser.error(f"no Chromium at {browser.CHROMIUM}: apt-get install -y chromium")
-    duration = args.duration if args.duration or args.rounds else 90.0
+    duration = args.duration if args.duration or args.rounds else 60.0
     imports = []
     for f in args.imports:
         if str(f) == "extra":
