@@ -61,6 +61,7 @@ VIEW_TIMEOUT_S = 180.0
 # until it has clicked through every page once (a whole round begun after the publish).
 AFTER_IMPORT_S = 20.0
 MAX_SCENARIO_S = 1800.0  # a scenario whose import never ends stops all the same
+SIDEBAR: list[str] = []  # the pages' titles in the sidebar's order, as the first session saw them
 # The Overview's tiles, in the order the page draws them (pages/overview.py).
 OVERVIEW_KPIS = ("leads_submitted", "conversion_rate", "revenue_attributed", "reward_cost",
                  "revenue_per_reward_dollar", "program_roi", "participation_rate")
@@ -241,6 +242,8 @@ class Session:
         elif kind == "navigation":
             self.pages = [Page(p.page_name, p.page_script_hash, p.url_pathname, p.is_default)
                           for p in msg.navigation.app_pages if not p.is_hidden]
+            if not SIDEBAR:
+                SIDEBAR.extend(p.title for p in self.pages)
             self.current_hash = msg.navigation.page_script_hash
             view.page = next((p.title for p in self.pages if p.script_hash == self.current_hash),
                              view.page)
@@ -296,7 +299,9 @@ class Session:
 
 async def run_session(number: int, replica: int, url: str, query: str, stop, views: list) -> None:
     """One person: open the app, then click every page in the sidebar's order until
-    stop(rounds) says so; `rounds` holds the start (monotonic) of each round the session finished."""
+    stop(rounds) says so; `rounds` holds the start (monotonic) of each round the session finished.
+    Session n begins its clicks n pages further down the sidebar, so that the people are spread
+    over the pages as they would be, and every page is measured however short the run."""
     session = Session(number, replica, url, query)
     rounds: list[float] = []
     try:
@@ -315,15 +320,16 @@ async def run_session(number: int, replica: int, url: str, query: str, stop, vie
                 if session.ws is None or not session.pages:
                     continue
             order = session.pages
-            position = next((i for i, p in enumerate(order)
-                             if p.script_hash == session.current_hash), 0)
-            round_start = time.monotonic()
+            position = (next((i for i, p in enumerate(order)
+                              if p.script_hash == session.current_hash), 0) + number) % len(order)
+            round_start, clicks = time.monotonic(), 0
             while session.ws is not None and not stop(rounds):
                 position = (position + 1) % len(order)
                 views.append(await session.view(order[position], "click"))
-                if position == 0:
+                clicks += 1
+                if clicks == len(order):
                     rounds.append(round_start)
-                    round_start = time.monotonic()
+                    round_start, clicks = time.monotonic(), 0
     finally:
         await session.close()
 
@@ -344,12 +350,20 @@ async def discover(url: str) -> list[Page]:
 # --- real browsers -----------------------------------------------------------------------------
 
 
-def browser_sessions(urls: list[str], pages: list[Page], count: int, stop: threading.Event,
-                     out: list) -> None:
-    """`count` Chromium tabs (one browser), each clicking through the sidebar's pages until stop;
-    appends {"page", "seconds", "ok", "error", "replica", "start"} per click. The tabs take turns
-    (Playwright's synchronous API drives one at a time), so each is one person clicking, with the
-    others' clicks as pauses between theirs."""
+def browser_sessions(urls: list[str], pages: list[Page], count: int, go: threading.Event,
+                     stop: threading.Event, out: list) -> None:
+    """`count` Chromium tabs (one browser) open the app, wait for `go`, then each clicks through
+    the sidebar's pages until stop; appends {"page", "seconds", "ok", "error", "replica", "start"}
+    per click. The tabs take turns (Playwright's synchronous API drives one at a time), so each is
+    one person clicking, with the others' clicks as pauses between theirs."""
+    try:
+        _browse(urls, pages, count, go, stop, out)
+    except Exception as exc:  # noqa: BLE001 - a browser that fails is an error of the run
+        out.append({"page": "(browser)", "replica": 0, "start": time.monotonic(), "ok": False,
+                    "seconds": 0.0, "error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+
+
+def _browse(urls, pages, count, go, stop, out) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -362,7 +376,8 @@ def browser_sessions(urls: list[str], pages: list[Page], count: int, stop: threa
                 tab = chromium.new_page(viewport=browser.VIEWPORT)
                 tab.goto(urls[replica])
                 browser._wait_ready(tab, "")
-                tabs.append((tab, replica, [0]))
+                tabs.append((tab, replica, [i]))
+            go.wait()
             while not stop.is_set():
                 for tab, replica, position in tabs:
                     if stop.is_set():
@@ -584,12 +599,21 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
     load_start = load_average()
     logs.mkdir(parents=True, exist_ok=True)
     servers = []
+    go_browsers, stop_browsers = threading.Event(), threading.Event()
     try:
         for i in range(scenario.replicas):
             log(f"{scenario.name}: starting replica {i + 1}")
             servers.append(browser.start_server(served, logs / f"replica{i + 1}.log"))
         urls = [url for _, url in servers]
         pids = [process.pid for process, _ in servers]
+        clicks: list[dict] = []
+        browser_thread = None
+        if browsers:  # Chromium starts and opens its tabs during the warm-up, then waits
+            pages = asyncio.run(discover(urls[0]))
+            browser_thread = threading.Thread(
+                target=browser_sessions,
+                args=(urls, pages, browsers, go_browsers, stop_browsers, clicks), daemon=True)
+            browser_thread.start()
         if warmup:  # the first visit of a server fills Streamlit's caches: not measured
             log(f"{scenario.name}: one round on each replica to warm it (not measured)")
             warm: list[View] = []
@@ -598,8 +622,8 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
         sampler = MemorySampler(pids)
         sampler.start()
         views: list[View] = []
-        clicks: list[dict] = []
         started = time.monotonic()
+        go_browsers.set()
         importer = None
         if scenario.imports:
             # The import starts once every session has had time to show the old numbers.
@@ -607,19 +631,10 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
                 import_at = max(10.0, (duration or 30) / 3)
             importer = ImportRun(scenario.imports, served, started + import_at)
             importer.start()
-        stop_browsers = threading.Event()
-        browser_thread = None
-        if browsers:
-            pages = asyncio.run(discover(urls[0]))
-            browser_thread = threading.Thread(
-                target=browser_sessions, args=(urls, pages, browsers, stop_browsers, clicks),
-                daemon=True)
-            browser_thread.start()
-
         def stop(done: list[float]) -> bool:
-            """The duration has passed or the session has done its rounds; and with an import,
-            it has published `after_import` seconds ago and the session has clicked through a
-            whole round since."""
+            """The duration has passed and the session has clicked through every page once, or
+            it has done its rounds; and with an import, it has published `after_import` seconds
+            ago and the session has clicked through a whole round since."""
             now = time.monotonic()
             if now - started > MAX_SCENARIO_S:
                 return True
@@ -629,7 +644,7 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
                 if not any(start >= importer.ended for start in done):
                     return False
             if duration is not None:
-                return now - started >= duration
+                return now - started >= duration and len(done) >= 1
             return len(done) >= (rounds or 1)
 
         plan = [(n, n % scenario.replicas, urls[n % scenario.replicas], "")
@@ -648,6 +663,8 @@ def run_scenario(scenario: Scenario, db_file: Path, duration: float | None, roun
             importer.join(timeout=600)
         memory = sampler.stop()
     finally:
+        go_browsers.set()
+        stop_browsers.set()
         for process, _ in servers:
             stop_server(process)
     result = summarize(scenario, views, clicks, started, ended)
@@ -690,8 +707,9 @@ def summarize(scenario: Scenario, views: list[View], clicks: list[dict], started
         for view in views:
             if view.kind == kind and view.ok:
                 pages.setdefault(view.page, {}).setdefault(kind, []).append(view.seconds)
+    order = {title: i for i, title in enumerate(SIDEBAR)}
     per_page = {page: {kind: figures(values) for kind, values in kinds.items()}
-                for page, kinds in pages.items()}
+                for page, kinds in sorted(pages.items(), key=lambda p: order.get(p[0], 99))}
     all_clicks = [v.seconds for v in views if v.kind == "click" and v.ok]
     errors = [{"session": v.session, "replica": v.replica + 1, "page": v.page, "kind": v.kind,
                "at_s": round(v.start - started, 1), "errors": v.errors} for v in views if not v.ok]
@@ -756,6 +774,9 @@ def numbers(views: list[View], importer: ImportRun, started: float, before: dict
         if v.page in old and v.page in new:
             s = v.signature()
             during_counts["old" if s == old[v.page] else "new" if s == new[v.page] else "mixed"] += 1
+    # A view begun after the publish reads the new snapshot: old numbers then would be stale.
+    stale = sum(1 for v in post if v.page in old and v.page in new and old[v.page] != new[v.page]
+                and v.signature() == old[v.page])
     # Seconds per page view before, during and after the import (after: the caches start empty,
     # as every cached result is keyed by the snapshot).
     phases: dict[str, dict[str, list[float]]] = {}
@@ -776,9 +797,13 @@ def numbers(views: list[View], importer: ImportRun, started: float, before: dict
         "ended_at_s": None if importer.ended is None else importer.ended - started,
         "seconds": (importer.ended - importer.started) if importer.ended else None,
         "counts": dict(counts), "during_import": dict(during_counts), "mixed": mixed[:20],
+        "old_after_publish": stale,
         "phases": {page: {phase: {"count": len(x), "p50": percentile(x, 50),
                                   "p95": percentile(x, 95), "max": max(x)}
-                          for phase, x in found.items()} for page, found in phases.items()},
+                          for phase, x in found.items()}
+                   for page, found in sorted(phases.items(),
+                                             key=lambda p: SIDEBAR.index(p[0])
+                                             if p[0] in SIDEBAR else 99)},
         "pages_changed": changed,
         "overview_before": overview_old, "overview_after": overview_new,
         "footer_before": old.get("Overview", ((), ""))[1],
@@ -810,7 +835,7 @@ def markdown(results: dict) -> str:
         "",
     ]
     scenarios = results["scenarios"]
-    pages: list[str] = ["Overview"]  # then the sidebar's order: the order of the first clicks
+    pages: list[str] = []  # the sidebar's order (summarize sorts each scenario's pages by it)
     for s in scenarios:
         for p in s["pages"]:
             if p not in pages:
@@ -860,8 +885,9 @@ def markdown(results: dict) -> str:
                   f"{c.get('unchanged', 0)} on pages whose numbers did not change; while the "
                   f"import ran: {imp['during_import'].get('old', 0)} old, "
                   f"{imp['during_import'].get('new', 0)} new, "
-                  f"{imp['during_import'].get('mixed', 0)} mixed. Pages whose numbers changed: "
-                  f"{', '.join(imp['pages_changed'])}.", "",
+                  f"{imp['during_import'].get('mixed', 0)} mixed; old numbers in a view begun "
+                  f"after the publish: {imp.get('old_after_publish', '–')}. Pages whose "
+                  f"numbers changed: {', '.join(imp['pages_changed'])}.", "",
                   "| Overview tile | before | after |", "|---|---|---|"]
         after = dict(imp["overview_after"])
         for label, value in imp["overview_before"]:

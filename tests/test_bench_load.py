@@ -93,3 +93,4 @@ def test_a_view_with_numbers_from_two_snapshots_is_counted_as_mixed():
     assert found["counts"] == {"old": 2, "new": 2, "mixed": 1}
     assert found["during_import"] == {"old": 1, "new": 1, "mixed": 1}
     assert found["mixed"][0]["at_s"] == 14
+    assert found["old_after_publish"] == 0
