@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/leadbridge.duckdb
 PORT ?= 8501
 
-.PHONY: run test setup lint import-sample screenshots bench bench-quick clean
+.PHONY: run test setup lint import-sample screenshots bench bench-quick bench-load clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ bench: setup
 # 100 thousand leads in about a minute: fails only when pandas and LeadBridge disagree.
 bench-quick: setup
 	$(BIN)/python -m benchmarks.run --quick
+
+# Many people at once at 1M leads (about 15 minutes): 10 and 30 sessions clicking through every
+# page on 1 and 2 dashboard processes, then 10 sessions on 2 while `leadbridge import` publishes
+# new leads, with 2 Chromium sessions alongside; p50/p95 per page, errors, memory, old/new numbers
+# (benchmarks/README.md, "Load"). Builds the 1M database first when it is missing.
+bench-load: setup
+	$(BIN)/python -m benchmarks.load --import extra --browsers 2
 
 clean:
 	rm -rf $(VENV) data test-artifacts .pytest_cache .ruff_cache
