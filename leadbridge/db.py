@@ -127,6 +127,12 @@ def open_snapshot(file: Path, working: Path) -> duckdb.DuckDBPyConnection:
     """
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
               "access_mode": "READ_ONLY"}
+    # DuckDB makes the spill folder (spill_dir) when a query first needs it, but not its parent:
+    # a data folder copied or restored without tmp/ failed every query that spilled.
+    try:
+        staging_dir(working).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # a read-only data folder: queries that fit in memory still run
     try:
         con = duckdb.connect(str(file), read_only=True, config=config)
     except duckdb.Error as exc:

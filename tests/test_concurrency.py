@@ -71,6 +71,26 @@ def test_a_reader_never_writes_and_sees_only_published_data(sample_db, tmp_path)
     assert db.refresh_staging(snap.con) == []
 
 
+def test_a_reader_spills_in_a_data_folder_copied_without_tmp(sample_db, tmp_path, monkeypatch):
+    """A data folder restored without tmp/: the reader makes it, and a query that needs more
+    memory than the limit spills there instead of failing."""
+    import shutil
+
+    file = copy_db(sample_db, tmp_path)
+    leads_published(file)
+    store.close_readers()
+    shutil.rmtree(db.staging_dir(file))
+    monkeypatch.setattr(db, "READER_MEMORY_LIMIT", "20MB")
+    monkeypatch.delenv("LEADBRIDGE_MEMORY_LIMIT", raising=False)
+    snap = store.readers(file).current()
+    assert db.staging_dir(file).is_dir()
+    cur = snap.con.cursor()
+    # A sort far bigger than the 20 MB limit spills.
+    rows = cur.execute("select count(*) from (select * from range(3000000) as r(i) "
+                       "order by hash(i))").fetchone()[0]
+    assert rows == 3_000_000
+
+
 def test_an_older_snapshot_is_kept_while_read_then_removed(sample_db, tmp_path):
     file = copy_db(sample_db, tmp_path)
     first = store.readers(file).current()
