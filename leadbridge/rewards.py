@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from leadbridge import exports, metrics
@@ -85,13 +86,26 @@ def records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict]:
     """Rows as JSON-safe dicts in the order of keys; a key the frame lacks is left out (per-person
     money for a person without the money right: metrics.PER_PERSON_MONEY)."""
     present = [k for k in keys if k in frame.columns]
-    columns = [_clean_column(k, frame[k].tolist()) for k in present]
+    columns = [_clean_series(k, frame[k]) for k in present]
     return [dict(zip(present, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _clean_column(key: str, values: list) -> list:
+def _clean_series(key: str, series: pd.Series) -> list:
     """clean() over one column, each distinct value worked out once (a long lead list repeats
-    the same amounts, days and verdicts); values are told apart by type as well (True == 1)."""
+    the same amounts, days and verdicts). A column of one numeric, boolean or date type is
+    factorized (its distinct values found by pandas, missing ones included, then spread back);
+    a column of Python objects goes value by value (_clean_column)."""
+    if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
+        return _clean_column(key, series.tolist())
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    cleaned = np.empty(len(uniques), dtype=object)
+    cleaned[:] = [clean(key, value) for value in uniques.tolist()]
+    return cleaned[codes].tolist()
+
+
+def _clean_column(key: str, values: list) -> list:
+    """clean() over a list of values, each distinct value worked out once; values are told apart
+    by type as well (True == 1)."""
     done: dict = {}
     out = []
     for value in values:
@@ -150,30 +164,37 @@ def _audit_params(con, policy: Policy, filters: Filters, grace_days: int) -> dic
             "grace_days": int(grace_days)}
 
 
-def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE_DAYS) -> dict:
-    """The audit object of REWARD_POLICY.md for the leads submitted in the period."""
-    extra = _audit_params(con, policy, filters, grace_days)
+def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE_DAYS,
+          leads: bool = True) -> dict:
+    """The audit object of REWARD_POLICY.md for the leads submitted in the period. With
+    leads=False it has no "leads" list (tens of thousands of leads a year at 1M leads, most of
+    them not due yet): the Reward page shows totals and techs, and fetches the leads it lists
+    with audit_leads."""
+    extra = _audit_params(con, policy, filters, grace_days) | {"with_leads": bool(leads)}
     # One query (reward_audit.sql) works out the per-lead audit once for its three parts: the
     # same rows as reward_audit_totals, _by_tech and _leads, each part with its own columns.
     stacked = metrics.run(con, "reward_audit", filters, **extra)
+    part = stacked["part"].to_numpy()
     frames = {}
-    for part, name, keys in (("totals", "reward_audit_totals", AUDIT_TOTAL_KEYS),
-                             ("by_tech", "reward_audit_by_tech", AUDIT_BY_TECH_KEYS),
-                             ("leads", "reward_audit_leads", AUDIT_LEAD_KEYS)):
+    for name, query, keys in (("totals", "reward_audit_totals", AUDIT_TOTAL_KEYS),
+                              ("by_tech", "reward_audit_by_tech", AUDIT_BY_TECH_KEYS),
+                              ("leads", "reward_audit_leads", AUDIT_LEAD_KEYS)):
         hidden = () if getattr(filters, "money", True) else metrics.personal_money_columns(
-            name, filters.params())
-        frames[part] = stacked.loc[stacked["part"] == part,
+            query, filters.params())
+        frames[name] = stacked.loc[part == name,
                                    [k for k in keys if k not in hidden]].reset_index(drop=True)
     totals = frames["totals"].iloc[0].to_dict()
-    return {
+    out = {
         "policy": policy.name,
         "period": _period(filters),
         "as_of": extra["as_of"].isoformat(),
         "grace_days": int(grace_days),
         "totals": {k: clean(k, totals[k]) for k in AUDIT_TOTAL_KEYS},
         "by_tech": records(frames["by_tech"], AUDIT_BY_TECH_KEYS),
-        "leads": records(frames["leads"], AUDIT_LEAD_KEYS),
     }
+    if leads:
+        out["leads"] = records(frames["leads"], AUDIT_LEAD_KEYS)
+    return out
 
 
 def audit_leads(con, policy: Policy, filters: Filters, statuses: tuple[str, ...] = (),

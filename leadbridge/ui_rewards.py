@@ -97,7 +97,8 @@ def _plain(text: str) -> str:
 
 @st.cache_data(show_spinner="Auditing…", max_entries=64)
 def _audit(path: str, version: int, text: str, filters: Filters, grace: int) -> dict:
-    return rewards.audit(ui.connection(), policy.parse(text), filters, grace)
+    # Totals and techs only: the leads to fix come from _audit_leads, for the verdicts picked.
+    return rewards.audit(ui.connection(), policy.parse(text), filters, grace, leads=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -68,6 +68,8 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
             assert chosen.rules == policy.parse(sample.REWARD_POLICY_TEXT).rules
             if name == bench.REWARD_AUDIT_LEADS:
                 assert args[0] == bench.REWARD_STATUSES
+            if name == bench.REWARD_AUDIT:  # totals and techs: the page lists no leads from it
+                assert kwargs.get("leads") is False
             seen.append((name, filters, ()))
             inside.append(True)
             try:

@@ -13,12 +13,13 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from leadbridge import cli, policy, rewards
+from leadbridge import cli, db, policy, rewards
 from tests import reward_reference
 from tests.metrics_fixtures import (
     SAMPLE_DIR,
     fresh_db,
     import_sample,
+    insert,
     lead,
     load,
     outcome,
@@ -282,6 +283,46 @@ def test_audit_filters_and_scope(audit_con):
     assert jan["as_of"] == "2026-03-20"  # the latest date in the data, whatever the period
 
 
+def test_audit_without_its_list_of_leads_is_the_same_audit(audit_con):
+    chosen = policy.parse(BASE_POLICY)
+    for filters in (period("2026-01", "2026-02"), period("2026-01", "2026-02", branch=["Boston"])):
+        for grace in (45, 0):
+            whole = rewards.audit(audit_con, chosen, filters, grace)
+            short = rewards.audit(audit_con, chosen, filters, grace, leads=False)
+            assert list(short) == ["policy", "period", "as_of", "grace_days", "totals", "by_tech"]
+            assert short == {k: v for k, v in whole.items() if k != "leads"}
+
+
+def test_audit_after_payouts_or_leads_come_in_later_imports(audit_con):
+    """The audit matches payouts to leads on the key stg_leads gives each lead: payouts imported
+    alone (stg_payouts rebuilt, stg_leads kept) and new leads (both rebuilt) are matched."""
+    chosen = policy.parse(BASE_POLICY)
+    jan_feb = period("2026-01", "2026-02")
+    before = rewards.audit(audit_con, chosen, jan_feb)
+    # Rows written directly: the staged tables of the changed table are rebuilt (row counts).
+    insert(audit_con, "payouts", [payout("b1", "T1", "2026-02-20", 25, "B"),
+                                  payout("g1", "T3", "2026-02-20", 25, "G")])
+    rebuilt = db.refresh_staging(audit_con)
+    assert "stg_payouts" in rebuilt and "stg_leads" not in rebuilt
+    after = rewards.audit(audit_con, chosen, jan_feb)
+    verdicts = {row["lead_id"]: row for row in after["leads"]}
+    assert "B" not in verdicts and "G" not in verdicts  # paid the 25 they earned: ok
+    fix = rewards.corrections(audit_con, chosen, jan_feb)
+    g = fix[fix["lead_id"] == "G"]  # but G's went to T3, not its tech T1
+    assert [(r.tech_id, r.action, r.amount) for r in g.itertuples()] == [
+        ("T3", "recover", -25.0), ("T1", "pay", 25.0)]
+    assert after["totals"]["paid"] == before["totals"]["paid"] + 50
+    assert after["totals"]["leads_unpaid"] == before["totals"]["leads_unpaid"] - 2
+    insert(audit_con, "leads", [lead("K", "2026-01-07", "T2")])
+    insert(audit_con, "payouts", [payout("k1", "T2", "2026-02-15", 25, "K")])
+    assert {"stg_leads", "stg_payouts"} <= set(db.refresh_staging(audit_con))
+    again = rewards.audit(audit_con, chosen, jan_feb)
+    assert again["totals"]["leads"] == after["totals"]["leads"] + 1
+    assert again["totals"]["paid"] == after["totals"]["paid"] + 25
+    assert "K" not in {row["lead_id"] for row in again["leads"]}  # earned 25, paid 25: ok
+    assert again["by_tech"][1]["paid"] == after["by_tech"][1]["paid"] + 25  # T2
+
+
 def test_corrections_list_and_its_csv(audit_con):
     fix = rewards.corrections(audit_con, policy.parse(BASE_POLICY), period("2026-01", "2026-02"))
     assert list(fix.columns) == list(rewards.CORRECTION_KEYS)
@@ -475,8 +516,10 @@ def test_sql_engine_equals_the_python_reference(sample_con, policy_text, filters
     _same(rewards.simulate(sample_con, chosen, filters),
           reward_reference.simulate(sample_con, chosen, filters), "simulate")
     for grace in (45, 0):
-        _same(rewards.audit(sample_con, chosen, filters, grace),
-              reward_reference.audit(sample_con, chosen, filters, grace), "audit")
+        whole = rewards.audit(sample_con, chosen, filters, grace)
+        _same(whole, reward_reference.audit(sample_con, chosen, filters, grace), "audit")
+        assert rewards.audit(sample_con, chosen, filters, grace, leads=False) == {
+            k: v for k, v in whole.items() if k != "leads"}
 
 
 def test_the_sample_audit_finds_the_planted_mistakes(sample_con):
