@@ -1,59 +1,32 @@
 -- Reward earnings (REWARD_POLICY.md): what each lead earned under a policy, its rules given as a
--- list of structs (leadbridge/policy.py, Policy.params), made ready by lb_reward_rules (one row per
--- rule). Only leads of the access scope's branches (see lb_in_scope; NULL for every branch).
+-- list of structs (leadbridge/policy.py, Policy.params); one row per lead and rule that pays it.
+-- Only leads of the access scope's branches (see lb_in_scope; NULL for every branch).
 -- The amount is worked out exactly in 64-bit integers of 1e-10 dollars (amounts and caps come in
 -- 1e-4 dollars, percents in millionths, the base in cents), then rounded to cents with halves away
 -- from zero (amounts are never negative), as the policy says: no DOUBLE rounding, and no 128-bit
 -- DECIMAL arithmetic, which is several times slower on a million leads.
-create or replace macro lb_reward_rules(rules) as table
-select
-    r.rule_index,
-    r.rule_name,
-    r.event,
-    cast(r.amount_e4 as bigint) * 1000000 as amount_u,
-    cast(r.percent_e6 as bigint) as percent_e6,
-    r.base,
-    cast(r.cap_e4 as bigint) * 1000000 as cap_u,
-    cast(r.min_revenue as decimal(18, 4)) as min_revenue,
-    cast(r.lead_types as varchar[]) as lead_types,
-    cast(r.branches as varchar[]) as branches,
-    cast(r.date_from as date) as date_from,
-    cast(r.date_to as date) as date_to,
-from (select unnest(rules) as r);
-
--- The day a rule's event happened for a lead: submission, or the close of a won lead (NULL when
--- the lead is not won or has no close date).
-create or replace macro lb_reward_event_date(event, submitted_at, status, closed_at) as (
-    case event
-        when 'submitted' then submitted_at
-        when 'won' then case when status = 'won' then closed_at end
-    end
-);
-
--- What rule r (a row of lb_reward_rules, as a struct) pays a lead whose event happened on
--- event_date: cents, or NULL when the rule does not apply to the lead.
-create or replace macro lb_reward_amount(r, event_date, lead_type, branch, revenue, gross_margin) as (
-    case when event_date between r.date_from and r.date_to
-        and (len(r.lead_types) = 0 or list_contains(r.lead_types, lead_type))
-        and (len(r.branches) = 0 or list_contains(r.branches, branch))
-        and (r.event <> 'won' or coalesce(revenue, 0) >= r.min_revenue)
-    then lb_reward_cents(
-        r.amount_u + r.percent_e6 * coalesce(cast(round(
-            (case r.base when 'margin' then gross_margin else revenue end) * 100) as bigint), 0),
-        r.cap_u)
-    end
-);
-
--- An amount in 1e-10 dollars, at most the cap (NULL: none), rounded to cents, halves away from zero.
-create or replace macro lb_reward_cents(raw_u, cap_u) as (
-    cast((least(raw_u, coalesce(cap_u, raw_u)) + 50000000) // 100000000 as decimal(18, 0)) * 0.01
-);
-
--- One row per lead and rule that pays it. event_from..event_to (default: always) keeps the leads
--- with an event in those days before the rules are applied (callers still filter on event_date).
+-- event_from..event_to (default: always) keeps only the leads with an event in those days (submitted
+-- or closed then) before the rules are applied: callers still filter on event_date.
 create or replace macro lb_reward_earnings(rules, scope, event_from := date '0001-01-01',
                                            event_to := date '9999-12-31') as table
-with events as (
+with rule_rows as (
+    select
+        r.rule_index,
+        r.rule_name,
+        r.event,
+        cast(r.amount_e4 as bigint) * 1000000 as amount_u,
+        cast(r.percent_e6 as bigint) as percent_e6,
+        r.base,
+        cast(r.cap_e4 as bigint) * 1000000 as cap_u,
+        cast(r.min_revenue as decimal(18, 4)) as min_revenue,
+        cast(r.lead_types as varchar[]) as lead_types,
+        cast(r.branches as varchar[]) as branches,
+        cast(r.date_from as date) as date_from,
+        cast(r.date_to as date) as date_to,
+    from (select unnest(rules) as r)
+),
+
+events as (
     select
         l.lead_id,
         l.lead_key,
@@ -61,18 +34,31 @@ with events as (
         l.branch,
         l.lead_type,
         l.submitted_at,
+        l.revenue,
         l.gross_margin,
-        r.rule_index,
-        r.rule_name,
-        r.base,
-        r.percent_e6,
-        lb_reward_event_date(r.event, l.submitted_at, l.status, l.closed_at) as event_date,
-        lb_reward_amount(r, event_date, l.lead_type, l.branch, l.revenue, l.gross_margin) as earned,
+        r.*,
+        case r.event
+            when 'submitted' then l.submitted_at
+            when 'won' then case when l.status = 'won' then l.closed_at end
+        end as event_date,
     from stg_leads as l
-    cross join (select r from lb_reward_rules(rules) as r) as rr(r)
+    cross join rule_rows as r
     where lb_in_scope(scope, l.branch)
         and (l.submitted_at between event_from and event_to
              or l.closed_at between event_from and event_to)
+),
+
+amounts as (
+    select
+        *,
+        amount_u + percent_e6 * coalesce(
+            cast(round((case base when 'margin' then gross_margin else revenue end) * 100) as bigint),
+            0) as raw_u,
+    from events
+    where event_date between date_from and date_to
+        and (len(lead_types) = 0 or list_contains(lead_types, lead_type))
+        and (len(branches) = 0 or list_contains(branches, branch))
+        and (event <> 'won' or coalesce(revenue, 0) >= min_revenue)
 )
 
 select
@@ -86,9 +72,9 @@ select
     rule_name,
     event_date,
     base = 'margin' and percent_e6 > 0 and gross_margin is null as missing_margin,
-    earned,
-from events
-where earned is not null;
+    cast((least(raw_u, coalesce(cap_u, raw_u)) + 50000000) // 100000000 as decimal(18, 0))
+        * 0.01 as earned,
+from amounts;
 
 -- The audit of the leads submitted in the period (the cohort, filters and scope applied): what each earned
 -- under the policy by the as-of date, the part due (events at least grace_days before it), what
@@ -100,25 +86,18 @@ with cohort as (
     from lb_cohort(period_start, period_end, branches, lead_types, techs, scope)
 ),
 
--- What each cohort lead earned by the as-of date and the part due, from the same rows of
--- stg_leads as the cohort (lb_reward_amount, as lb_reward_earnings), grouped on the lead's key.
 earned as (
     select
-        lead_key,
-        sum(amount) as earned,
-        coalesce(sum(amount) filter (where event_date <= as_of - grace_days), 0) as due,
-    from (
-        select
-            l.lead_key,
-            lb_reward_event_date(r.event, l.submitted_at, l.status, l.closed_at) as event_date,
-            lb_reward_amount(r, event_date, l.lead_type, l.branch, l.revenue, l.gross_margin)
-                as amount,
-        from lb_cohort(period_start, period_end, branches, lead_types, techs, scope) as l
-        cross join (select r from lb_reward_rules(rules) as r) as rr(r)
-    )
-    where amount is not null
-        and event_date <= as_of
-    group by lead_key
+        e.lead_key,
+        sum(e.earned) as earned,
+        coalesce(sum(e.earned) filter (where e.event_date <= as_of - grace_days), 0) as due,
+    from lb_reward_earnings(rules, scope) as e
+    where e.submitted_at between period_start and period_end
+        and lb_selected(branches, e.branch)
+        and lb_selected(lead_types, e.lead_type)
+        and lb_selected(techs, e.tech_id)
+        and e.event_date <= as_of
+    group by e.lead_key
 ),
 
 -- The cohort's payouts by the as-of date. A known lead's payout carries what the cohort is chosen
