@@ -166,11 +166,28 @@ def _audit_params(con, policy: Policy, filters: Filters, grace_days: int) -> dic
 
 def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE_DAYS,
           leads: bool = True) -> dict:
-    """The audit object of REWARD_POLICY.md for the leads submitted in the period. With
-    leads=False it has no "leads" list (tens of thousands of leads a year at 1M leads, most of
-    them not due yet): the Reward page shows totals and techs, and fetches the leads it lists
-    with audit_leads."""
-    extra = _audit_params(con, policy, filters, grace_days) | {"with_leads": bool(leads)}
+    """The audit object of REWARD_POLICY.md for the leads submitted in the period; with
+    leads=False, without its list of leads (tens of thousands a year at 1M leads, most of them
+    not due yet)."""
+    extra, frames = _audit_frames(con, policy, filters, grace_days, leads, ())
+    return _audit_object(policy, filters, grace_days, extra, frames, leads)
+
+
+def audit_with_leads(con, policy: Policy, filters: Filters, statuses: tuple[str, ...] = (),
+                     grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[dict, pd.DataFrame]:
+    """What the Reward page shows, from one run of the per-lead audit: the audit object without
+    its list of leads, and the leads to fix of the given verdicts (every verdict but ok when none
+    is given) as audit_leads returns them."""
+    extra, frames = _audit_frames(con, policy, filters, grace_days, True, statuses)
+    # The flags as audit_leads gives them: stacking the parts made them nullable.
+    listed = frames["leads"].astype({"duplicate_payment": bool, "paid_to_other_tech": bool})
+    return _audit_object(policy, filters, grace_days, extra, frames, False), listed
+
+
+def _audit_frames(con, policy: Policy, filters: Filters, grace_days: int, leads: bool,
+                  statuses: tuple[str, ...]) -> tuple[dict, dict[str, pd.DataFrame]]:
+    extra = _audit_params(con, policy, filters, grace_days) | {
+        "with_leads": bool(leads), "audit_status": list(statuses)}
     # One query (reward_audit.sql) works out the per-lead audit once for its three parts: the
     # same rows as reward_audit_totals, _by_tech and _leads, each part with its own columns.
     stacked = metrics.run(con, "reward_audit", filters, **extra)
@@ -183,6 +200,11 @@ def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE
             query, filters.params())
         frames[name] = stacked.loc[part == name,
                                    [k for k in keys if k not in hidden]].reset_index(drop=True)
+    return extra, frames
+
+
+def _audit_object(policy: Policy, filters: Filters, grace_days: int, extra: dict,
+                  frames: dict[str, pd.DataFrame], leads: bool) -> dict:
     totals = frames["totals"].iloc[0].to_dict()
     out = {
         "policy": policy.name,

@@ -66,10 +66,8 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
     def spy(name, real):
         def call(con, chosen, filters, *args, **kwargs):
             assert chosen.rules == policy.parse(sample.REWARD_POLICY_TEXT).rules
-            if name == bench.REWARD_AUDIT_LEADS:
+            if name == bench.REWARD_AUDIT:
                 assert args[0] == bench.REWARD_STATUSES
-            if name == bench.REWARD_AUDIT:  # totals and techs: the page lists no leads from it
-                assert kwargs.get("leads") is False
             seen.append((name, filters, ()))
             inside.append(True)
             try:
@@ -80,7 +78,7 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
 
     monkeypatch.setattr(metrics, "run", run)
     monkeypatch.setattr(meeting, "build", build)
-    for name, attr in ((bench.REWARD_AUDIT, "audit"), (bench.REWARD_AUDIT_LEADS, "audit_leads"),
+    for name, attr in ((bench.REWARD_AUDIT, "audit_with_leads"),
                        (bench.REWARD_SIMULATION, "simulate")):
         monkeypatch.setattr(rewards, attr, spy(name, getattr(rewards, attr)))
     monkeypatch.setenv("LEADBRIDGE_DB", str(sample_db))

@@ -283,14 +283,37 @@ def test_audit_filters_and_scope(audit_con):
     assert jan["as_of"] == "2026-03-20"  # the latest date in the data, whatever the period
 
 
-def test_audit_without_its_list_of_leads_is_the_same_audit(audit_con):
+def _same_leads(got, expected) -> None:
+    """The frames of audit_with_leads and audit_leads: the same rows, columns and values, the
+    flags booleans (pandas may type the text columns either way)."""
+    import pandas as pd
+
+    assert list(got.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    for flag in ("duplicate_payment", "paid_to_other_tech"):
+        assert got[flag].dtype == bool
+
+
+def test_audit_without_its_list_of_leads_and_with_the_leads_of_some_verdicts(audit_con):
+    """What the Reward page asks (audit_with_leads) is the audit without its list of leads and the
+    leads audit_leads gives for the verdicts picked."""
     chosen = policy.parse(BASE_POLICY)
-    for filters in (period("2026-01", "2026-02"), period("2026-01", "2026-02", branch=["Boston"])):
+    for filters in (period("2026-01", "2026-02"), period("2026-01", "2026-02", branch=["Boston"]),
+                    replace(period("2026-01", "2026-02"), scope=("Hartford",), money=False)):
         for grace in (45, 0):
             whole = rewards.audit(audit_con, chosen, filters, grace)
             short = rewards.audit(audit_con, chosen, filters, grace, leads=False)
             assert list(short) == ["policy", "period", "as_of", "grace_days", "totals", "by_tech"]
             assert short == {k: v for k, v in whole.items() if k != "leads"}
+            for statuses in ((), ("unpaid", "underpaid", "overpaid"), ("pending",), ("ok",)):
+                page, listed = rewards.audit_with_leads(audit_con, chosen, filters, statuses, grace)
+                assert page == short
+                _same_leads(listed, rewards.audit_leads(audit_con, chosen, filters, statuses,
+                                                        grace))
+    _, listed = rewards.audit_with_leads(audit_con, chosen, period("2026-01", "2026-02"),
+                                         ("unpaid", "overpaid"))
+    assert listed["lead_id"].tolist() == ["B", "C", "G"] and listed["duplicate_payment"].tolist() == [
+        False, True, False]
 
 
 def test_audit_after_payouts_or_leads_come_in_later_imports(audit_con):
@@ -518,8 +541,13 @@ def test_sql_engine_equals_the_python_reference(sample_con, policy_text, filters
     for grace in (45, 0):
         whole = rewards.audit(sample_con, chosen, filters, grace)
         _same(whole, reward_reference.audit(sample_con, chosen, filters, grace), "audit")
-        assert rewards.audit(sample_con, chosen, filters, grace, leads=False) == {
-            k: v for k, v in whole.items() if k != "leads"}
+        short = {k: v for k, v in whole.items() if k != "leads"}
+        assert rewards.audit(sample_con, chosen, filters, grace, leads=False) == short
+        page, listed = rewards.audit_with_leads(sample_con, chosen, filters,
+                                                ("unpaid", "underpaid", "overpaid"), grace)
+        assert page == short
+        _same_leads(listed, rewards.audit_leads(sample_con, chosen, filters,
+                                                ("unpaid", "underpaid", "overpaid"), grace))
 
 
 def test_the_sample_audit_finds_the_planted_mistakes(sample_con):
