@@ -316,6 +316,22 @@ def test_audit_without_its_list_of_leads_and_with_the_leads_of_some_verdicts(aud
         False, True, False]
 
 
+def test_duplicate_payment_among_three_or_more_positive_payouts(audit_con):
+    """Two positive payouts of the same amount are a duplicate whatever else the lead was paid;
+    three different amounts are not (the audit checks two payouts by their smallest and largest
+    amount, three or more per amount)."""
+    insert(audit_con, "payouts", [payout("a3", "T1", "2026-02-20", 25, "A"),  # 25, 200, 25
+                                  payout("i3", "T3", "2026-03-16", 60, "I")])  # 25, 100, 60
+    out = rewards.audit(audit_con, policy.parse(BASE_POLICY), period("2026-01", "2026-02"))
+    leads = {row["lead_id"]: row for row in out["leads"]}
+    assert (leads["A"]["audit"], leads["A"]["paid"], leads["A"]["duplicate_payment"]) == (
+        "overpaid", 250.0, True)
+    assert (leads["I"]["audit"], leads["I"]["paid"], leads["I"]["duplicate_payment"]) == (
+        "overpaid", 185.0, False)
+    assert leads["C"]["duplicate_payment"]  # 25 and 25
+    assert not leads["L"]["duplicate_payment"]  # 25, 110 and the clawback of 110
+
+
 def test_audit_after_payouts_or_leads_come_in_later_imports(audit_con):
     """The audit matches payouts to leads on the key stg_leads gives each lead: payouts imported
     alone (stg_payouts rebuilt, stg_leads kept) and new leads (both rebuilt) are matched."""

@@ -115,30 +115,32 @@ payouts as (
         and lb_in_scope(scope, p.branch)
 ),
 
--- One pass over the payouts: per lead and amount first (two or more positive payouts of the same
--- amount for one lead are a duplicate payment), then per lead.
-per_amount as (
-    select
-        lead_key,
-        amount,
-        sum(amount) as paid,
-        count(*) as payouts,
-        bool_or(other_tech) as paid_to_other_tech,
-        sum(amount) filter (where other_tech) as paid_other,
-    from payouts
-    group by lead_key, amount
-),
-
+-- Per lead: what was paid, in how many payouts, how much of it to another tech, and how many of
+-- the payouts were positive (their smallest and largest amount equal or not).
 paid as (
     select
         lead_key,
-        sum(paid) as paid,
-        cast(sum(payouts) as bigint) as payouts,
-        bool_or(paid_to_other_tech) as paid_to_other_tech,
-        coalesce(sum(paid_other), 0) as paid_other,
-        bool_or(amount > 0 and payouts >= 2) as duplicate_payment,
-    from per_amount
+        sum(amount) as paid,
+        count(*) as payouts,
+        bool_or(other_tech) as paid_to_other_tech,
+        coalesce(sum(amount) filter (where other_tech), 0) as paid_other,
+        count(*) filter (where amount > 0) as positive,
+        min(amount) filter (where amount > 0) = max(amount) filter (where amount > 0)
+            as positive_all_equal,
+    from payouts
     group by lead_key
+),
+
+-- Two or more positive payouts of the same amount for one lead are a duplicate payment: of two,
+-- when they are equal; of three or more (few leads), found per lead and amount. Only the list of
+-- leads asks: totals and techs skip this.
+duplicates as (
+    select distinct lead_key,
+    from payouts
+    where amount > 0
+        and lead_key in (select lead_key from paid where positive >= 3)
+    group by lead_key, amount
+    having count(*) >= 2
 ),
 
 final as (
@@ -150,7 +152,9 @@ final as (
         coalesce(p.paid, 0) as paid,
         coalesce(p.paid_other, 0) as paid_other,
         coalesce(p.payouts, 0) as payouts,
-        coalesce(p.duplicate_payment, false) as duplicate_payment,
+        coalesce(p.positive >= 2 and (p.positive_all_equal
+                                     or c.lead_key in (select lead_key from duplicates)),
+                 false) as duplicate_payment,
         coalesce(p.paid_to_other_tech, false) as paid_to_other_tech,
     from cohort as c
     left join earned as e on c.lead_key = e.lead_key
