@@ -97,6 +97,19 @@ def _clean_series(key: str, series: pd.Series) -> list:
     a column of Python objects goes value by value (_clean_column)."""
     if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
         return _clean_column(key, series.tolist())
+    if key in MONEY_KEYS and series.dtype == np.float64:
+        # A double that np.round leaves as it is is the double nearest a whole number of cents,
+        # which cents() returns unchanged: only the others (none from a DECIMAL column; NaN and
+        # infinities) go through clean().
+        values = series.to_numpy()
+        with np.errstate(invalid="ignore"):
+            exact = np.isfinite(values) & (np.round(values, 2) == values)
+        if exact.all():
+            return values.tolist()
+        out = values.astype(object)
+        out[~exact] = [clean(key, value) for value in values[~exact].tolist()]
+        out[exact] = values[exact].tolist()
+        return out.tolist()
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     cleaned = np.empty(len(uniques), dtype=object)
     cleaned[:] = [clean(key, value) for value in uniques.tolist()]

@@ -376,6 +376,22 @@ def test_corrections_list_and_its_csv(audit_con):
     assert rows[3]["amount"] == "50.0"
 
 
+def test_money_columns_are_cleaned_as_cents_would_clean_each_value():
+    """records() takes whole-cent doubles as they are and sends the rest through clean()."""
+    import math
+
+    import pandas as pd
+
+    values = [k / 100 for k in range(-20000, 20000, 7)] + [
+        0.005, 2.675, 1.005, -0.0, 0.1 + 0.2, 1 / 3, float("nan"), float("inf"), 123456789012.35]
+    got = rewards.records(pd.DataFrame({"earned": values}), ("earned",))
+    for row, value in zip(got, values, strict=True):
+        expected = rewards.clean("earned", value)
+        assert row["earned"] == expected and (expected is None) == (row["earned"] is None)
+        if expected is not None:
+            assert math.copysign(1, row["earned"]) == math.copysign(1, expected)
+
+
 # ---- the policy file ---------------------------------------------------------------------------
 
 
