@@ -20,13 +20,12 @@ NONE, FILTERS, PREVIOUS, FIRST_TECH = "none", "filters", "previous", "first tech
 # the latest complete month (the period's last month) and the sidebar's branches, privacy on, its
 # lead lists counted, not fetched (it opens on the numbers slide; a list slide fetches its rows).
 MEETING = "meeting.build"
-# The Reward program page asks the engine for the audit (its totals, per tech and leads to fix),
-# the leads of the verdicts picked (unpaid, underpaid, overpaid) and the simulation of the policy
-# in force, each one call that runs its queries side by side; the policy is the sample company's
-# ($25 a lead, $100 + 1 % of the sale when won), which the benchmark's payouts follow.
-REWARD_AUDIT, REWARD_AUDIT_LEADS, REWARD_SIMULATION = (
-    "rewards.audit", "rewards.audit_leads", "rewards.simulate")
-REWARD_CALLS = (REWARD_AUDIT, REWARD_AUDIT_LEADS, REWARD_SIMULATION)
+# The Reward program page asks the engine for the audit (its totals, per tech and the leads of the
+# verdicts picked: unpaid, underpaid, overpaid at first) in one call, and for the simulation of
+# the policy in force in another that runs its queries side by side; the policy is the sample
+# company's ($25 a lead, $100 + 1 % of the sale when won), which the benchmark's payouts follow.
+REWARD_AUDIT, REWARD_SIMULATION = ("rewards.audit_with_leads", "rewards.simulate")
+REWARD_CALLS = (REWARD_AUDIT, REWARD_SIMULATION)
 REWARD_STATUSES = ("unpaid", "underpaid", "overpaid")
 # A long list's page: leadbridge.ui_table.PAGE_ROWS rows (not imported: it brings Streamlit in).
 PAGE_ROWS = 200
@@ -98,7 +97,6 @@ PAGES: dict[str, tuple[Call, ...]] = {
     ),
     "rewards": (
         _call(REWARD_AUDIT),
-        _call(REWARD_AUDIT_LEADS),
         _call(REWARD_SIMULATION),
         _call("filter_choices", NONE),
     ),
@@ -161,9 +159,7 @@ def _reward_call(con, name: str, filters: Filters):
 
     chosen = policy.parse(sample.REWARD_POLICY_TEXT)
     if name == REWARD_AUDIT:
-        return rewards.audit(con, chosen, filters)
-    if name == REWARD_AUDIT_LEADS:
-        return rewards.audit_leads(con, chosen, filters, REWARD_STATUSES)
+        return rewards.audit_with_leads(con, chosen, filters, REWARD_STATUSES)
     return rewards.simulate(con, chosen, filters)
 
 

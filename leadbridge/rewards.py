@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from leadbridge import exports, metrics
@@ -85,13 +86,39 @@ def records(frame: pd.DataFrame, keys: tuple[str, ...]) -> list[dict]:
     """Rows as JSON-safe dicts in the order of keys; a key the frame lacks is left out (per-person
     money for a person without the money right: metrics.PER_PERSON_MONEY)."""
     present = [k for k in keys if k in frame.columns]
-    columns = [_clean_column(k, frame[k].tolist()) for k in present]
+    columns = [_clean_series(k, frame[k]) for k in present]
     return [dict(zip(present, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _clean_column(key: str, values: list) -> list:
+def _clean_series(key: str, series: pd.Series) -> list:
     """clean() over one column, each distinct value worked out once (a long lead list repeats
-    the same amounts, days and verdicts); values are told apart by type as well (True == 1)."""
+    the same amounts, days and verdicts). A column of one numeric, boolean or date type is
+    factorized (its distinct values found by pandas, missing ones included, then spread back);
+    a column of Python objects goes value by value (_clean_column)."""
+    if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
+        return _clean_column(key, series.tolist())
+    if key in MONEY_KEYS and series.dtype == np.float64:
+        # A double that np.round leaves as it is is the double nearest a whole number of cents,
+        # which cents() returns unchanged: only the others (none from a DECIMAL column; NaN and
+        # infinities) go through clean().
+        values = series.to_numpy()
+        with np.errstate(invalid="ignore"):
+            exact = np.isfinite(values) & (np.round(values, 2) == values)
+        if exact.all():
+            return values.tolist()
+        out = values.astype(object)
+        out[~exact] = [clean(key, value) for value in values[~exact].tolist()]
+        out[exact] = values[exact].tolist()
+        return out.tolist()
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    cleaned = np.empty(len(uniques), dtype=object)
+    cleaned[:] = [clean(key, value) for value in uniques.tolist()]
+    return cleaned[codes].tolist()
+
+
+def _clean_column(key: str, values: list) -> list:
+    """clean() over a list of values, each distinct value worked out once; values are told apart
+    by type as well (True == 1)."""
     done: dict = {}
     out = []
     for value in values:
@@ -150,30 +177,59 @@ def _audit_params(con, policy: Policy, filters: Filters, grace_days: int) -> dic
             "grace_days": int(grace_days)}
 
 
-def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE_DAYS) -> dict:
-    """The audit object of REWARD_POLICY.md for the leads submitted in the period."""
-    extra = _audit_params(con, policy, filters, grace_days)
+def audit(con, policy: Policy, filters: Filters, grace_days: int = DEFAULT_GRACE_DAYS,
+          leads: bool = True) -> dict:
+    """The audit object of REWARD_POLICY.md for the leads submitted in the period; with
+    leads=False, without its list of leads (tens of thousands a year at 1M leads, most of them
+    not due yet)."""
+    extra, frames = _audit_frames(con, policy, filters, grace_days, leads, ())
+    return _audit_object(policy, filters, grace_days, extra, frames, leads)
+
+
+def audit_with_leads(con, policy: Policy, filters: Filters, statuses: tuple[str, ...] = (),
+                     grace_days: int = DEFAULT_GRACE_DAYS) -> tuple[dict, pd.DataFrame]:
+    """What the Reward page shows, from one run of the per-lead audit: the audit object without
+    its list of leads, and the leads to fix of the given verdicts (every verdict but ok when none
+    is given) as audit_leads returns them."""
+    extra, frames = _audit_frames(con, policy, filters, grace_days, True, statuses)
+    # The flags as audit_leads gives them: stacking the parts made them nullable.
+    listed = frames["leads"].astype({"duplicate_payment": bool, "paid_to_other_tech": bool})
+    return _audit_object(policy, filters, grace_days, extra, frames, False), listed
+
+
+def _audit_frames(con, policy: Policy, filters: Filters, grace_days: int, leads: bool,
+                  statuses: tuple[str, ...]) -> tuple[dict, dict[str, pd.DataFrame]]:
+    extra = _audit_params(con, policy, filters, grace_days) | {
+        "with_leads": bool(leads), "audit_status": list(statuses)}
     # One query (reward_audit.sql) works out the per-lead audit once for its three parts: the
     # same rows as reward_audit_totals, _by_tech and _leads, each part with its own columns.
     stacked = metrics.run(con, "reward_audit", filters, **extra)
+    part = stacked["part"].to_numpy()
     frames = {}
-    for part, name, keys in (("totals", "reward_audit_totals", AUDIT_TOTAL_KEYS),
-                             ("by_tech", "reward_audit_by_tech", AUDIT_BY_TECH_KEYS),
-                             ("leads", "reward_audit_leads", AUDIT_LEAD_KEYS)):
+    for name, query, keys in (("totals", "reward_audit_totals", AUDIT_TOTAL_KEYS),
+                              ("by_tech", "reward_audit_by_tech", AUDIT_BY_TECH_KEYS),
+                              ("leads", "reward_audit_leads", AUDIT_LEAD_KEYS)):
         hidden = () if getattr(filters, "money", True) else metrics.personal_money_columns(
-            name, filters.params())
-        frames[part] = stacked.loc[stacked["part"] == part,
+            query, filters.params())
+        frames[name] = stacked.loc[part == name,
                                    [k for k in keys if k not in hidden]].reset_index(drop=True)
+    return extra, frames
+
+
+def _audit_object(policy: Policy, filters: Filters, grace_days: int, extra: dict,
+                  frames: dict[str, pd.DataFrame], leads: bool) -> dict:
     totals = frames["totals"].iloc[0].to_dict()
-    return {
+    out = {
         "policy": policy.name,
         "period": _period(filters),
         "as_of": extra["as_of"].isoformat(),
         "grace_days": int(grace_days),
         "totals": {k: clean(k, totals[k]) for k in AUDIT_TOTAL_KEYS},
         "by_tech": records(frames["by_tech"], AUDIT_BY_TECH_KEYS),
-        "leads": records(frames["leads"], AUDIT_LEAD_KEYS),
     }
+    if leads:
+        out["leads"] = records(frames["leads"], AUDIT_LEAD_KEYS)
+    return out
 
 
 def audit_leads(con, policy: Policy, filters: Filters, statuses: tuple[str, ...] = (),

@@ -19,6 +19,7 @@ GRACE = "rw_grace"
 
 AUDIT_LABELS = {"pending": "Not due yet", "unpaid": "Unpaid", "underpaid": "Underpaid",
                 "overpaid": "Overpaid"}
+DEFAULT_PICK = ("unpaid", "underpaid", "overpaid")  # the leads to fix listed at first
 BEHAVIOUR_NOTE = (
     "The simulation keeps the techs' behaviour as it was: the same leads, the same wins, on the "
     "same days. A different policy may change what techs submit; this does not guess how."
@@ -96,14 +97,10 @@ def _plain(text: str) -> str:
 
 
 @st.cache_data(show_spinner="Auditing…", max_entries=64)
-def _audit(path: str, version: int, text: str, filters: Filters, grace: int) -> dict:
-    return rewards.audit(ui.connection(), policy.parse(text), filters, grace)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _audit_leads(path: str, version: int, text: str, filters: Filters, grace: int,
-                 statuses: tuple[str, ...]) -> pd.DataFrame:
-    return rewards.audit_leads(ui.connection(), policy.parse(text), filters, statuses, grace)
+def _audit(path: str, version: int, text: str, filters: Filters, grace: int,
+           statuses: tuple[str, ...]) -> tuple[dict, pd.DataFrame]:
+    # The totals, the techs and the leads of the verdicts picked from one run of the audit.
+    return rewards.audit_with_leads(ui.connection(), policy.parse(text), filters, statuses, grace)
 
 
 @st.cache_data(show_spinner="Simulating…", max_entries=64)
@@ -129,7 +126,11 @@ def audit_tab(filters: Filters, current) -> None:
         "Grace days", min_value=0, max_value=365, value=rewards.DEFAULT_GRACE_DAYS, step=1,
         key=GRACE, help="Days payroll has after a lead is submitted or won before its reward is "
         "due. Rewards of more recent events are 'not due yet'."))
-    data = _audit(ui.db_file(), ui.data_version(), text, filters, grace)
+    # The verdicts picked below (the widget's value from the previous run, the default at first):
+    # one audit call brings the totals, the techs and those leads.
+    picked = st.session_state.get(STATUS_PICK, list(DEFAULT_PICK))
+    data, leads = _audit(ui.db_file(), ui.data_version(), text, filters, grace,
+                         tuple(picked) or tuple(AUDIT_LABELS))
     t = data["totals"]
     st.caption(f"The {t['leads']:,} leads submitted in {metrics.period_label(filters)}, judged by "
                f"everything paid up to {pd.Timestamp(data['as_of']):%b %-d, %Y} (the latest date "
@@ -163,11 +164,8 @@ def audit_tab(filters: Filters, current) -> None:
         ui_table.table(by_tech, "rewards", "audit-by-tech", filters, key="rw_audit_tech",
                  column_config=AUDIT_TECH_COLUMNS)
     st.subheader("Leads to fix")
-    picked = st.multiselect("Audit verdict", list(AUDIT_LABELS),
-                            default=["unpaid", "underpaid", "overpaid"],
-                            format_func=AUDIT_LABELS.get, key=STATUS_PICK)
-    leads = _audit_leads(ui.db_file(), ui.data_version(), text, filters, grace,
-                         tuple(picked) or tuple(AUDIT_LABELS))
+    st.multiselect("Audit verdict", list(AUDIT_LABELS), default=list(DEFAULT_PICK),
+                   format_func=AUDIT_LABELS.get, key=STATUS_PICK)
     st.caption(f"{len(leads):,} lead(s)")
     if not leads.empty:
         ui_table.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",

@@ -1,7 +1,8 @@
 -- The whole audit in one pass (rewards.audit): the period cohort's per-lead audit worked out once,
--- then its totals (one row, part 'totals'), one row per tech (part 'by_tech') and one row per lead
--- not ok (part 'leads'); the same rows as reward_audit_totals, _by_tech and _leads (audit_status
--- empty), stacked by column name (a part's rows leave the other parts' columns NULL).
+-- then its totals (one row, part 'totals'), one row per tech (part 'by_tech') and, when $with_leads,
+-- one row per lead not ok (part 'leads'; with $audit_status, of those verdicts); the same rows as
+-- reward_audit_totals, _by_tech and _leads, stacked by column name (a part's rows leave the other
+-- parts' columns NULL).
 with audit as materialized (
     select *
     from lb_reward_audit($rules, $start, $end, $branches, $lead_types, $techs, $scope, $as_of, $grace_days)
@@ -69,7 +70,10 @@ leads as (
         duplicate_payment,
         paid_to_other_tech,
     from audit
-    where audit <> 'ok'
+    where $with_leads
+        and audit <> 'ok'
+        and (len(cast($audit_status as varchar[])) = 0
+             or list_contains(cast($audit_status as varchar[]), audit))
 )
 
 select * from totals

@@ -8,10 +8,10 @@ with audit as (
 ),
 
 others as (
-    select p.lead_id, p.tech_id, sum(p.amount) as amount,
+    select a.lead_id, p.tech_id, sum(p.amount) as amount,
     from stg_payouts as p
     inner join audit as a
-        on p.lead_id = a.lead_id
+        on p.lead_key = a.lead_key
     where p.tech_id <> a.tech_id
         and p.paid_on <= $as_of
     group by all

@@ -2,7 +2,7 @@
 -- per rule, in the policy's order (rules that pay nothing included).
 with simulated as (
     select rule_index, count(*) as leads, sum(earned) as cost,
-    from lb_reward_earnings($rules, $scope)
+    from lb_reward_earnings($rules, $scope, event_from := $start, event_to := $end)
     where event_date between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($lead_types, lead_type)

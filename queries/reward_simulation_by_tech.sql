@@ -2,7 +2,7 @@
 -- tech with a rewarded event or a payout in the period.
 with simulated as (
     select tech_id, sum(earned) as cost,
-    from lb_reward_earnings($rules, $scope)
+    from lb_reward_earnings($rules, $scope, event_from := $start, event_to := $end)
     where event_date between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($lead_types, lead_type)

@@ -8,7 +8,7 @@ with months as (
 
 simulated as (
     select cast(date_trunc('month', event_date) as date) as month_start, sum(earned) as cost,
-    from lb_reward_earnings($rules, $scope)
+    from lb_reward_earnings($rules, $scope, event_from := $start, event_to := $end)
     where event_date between $start and $end
         and lb_selected($branches, branch)
         and lb_selected($lead_types, lead_type)

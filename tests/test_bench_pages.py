@@ -66,7 +66,7 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
     def spy(name, real):
         def call(con, chosen, filters, *args, **kwargs):
             assert chosen.rules == policy.parse(sample.REWARD_POLICY_TEXT).rules
-            if name == bench.REWARD_AUDIT_LEADS:
+            if name == bench.REWARD_AUDIT:
                 assert args[0] == bench.REWARD_STATUSES
             seen.append((name, filters, ()))
             inside.append(True)
@@ -78,7 +78,7 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
 
     monkeypatch.setattr(metrics, "run", run)
     monkeypatch.setattr(meeting, "build", build)
-    for name, attr in ((bench.REWARD_AUDIT, "audit"), (bench.REWARD_AUDIT_LEADS, "audit_leads"),
+    for name, attr in ((bench.REWARD_AUDIT, "audit_with_leads"),
                        (bench.REWARD_SIMULATION, "simulate")):
         monkeypatch.setattr(rewards, attr, spy(name, getattr(rewards, attr)))
     monkeypatch.setenv("LEADBRIDGE_DB", str(sample_db))

@@ -197,6 +197,8 @@ def runs(name: str) -> list[dict]:
         extra["grace_days"] = 45
     if "$audit_status" in sql:
         extra["audit_status"] = []
+    if "$with_leads" in sql:  # the audit with its list of leads, as the audit command asks
+        extra["with_leads"] = True
     if "$limit" in sql:  # every row
         extra.update(limit=None, offset=0)
     if "$dimension" in sql:

@@ -13,12 +13,13 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from leadbridge import cli, policy, rewards
+from leadbridge import cli, db, policy, rewards
 from tests import reward_reference
 from tests.metrics_fixtures import (
     SAMPLE_DIR,
     fresh_db,
     import_sample,
+    insert,
     lead,
     load,
     outcome,
@@ -282,6 +283,85 @@ def test_audit_filters_and_scope(audit_con):
     assert jan["as_of"] == "2026-03-20"  # the latest date in the data, whatever the period
 
 
+def _same_leads(got, expected) -> None:
+    """The frames of audit_with_leads and audit_leads: the same rows, columns and values, the
+    flags booleans (pandas may type the text columns either way)."""
+    import pandas as pd
+
+    assert list(got.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    for flag in ("duplicate_payment", "paid_to_other_tech"):
+        assert got[flag].dtype == bool
+
+
+def test_audit_without_its_list_of_leads_and_with_the_leads_of_some_verdicts(audit_con):
+    """What the Reward page asks (audit_with_leads) is the audit without its list of leads and the
+    leads audit_leads gives for the verdicts picked."""
+    chosen = policy.parse(BASE_POLICY)
+    for filters in (period("2026-01", "2026-02"), period("2026-01", "2026-02", branch=["Boston"]),
+                    replace(period("2026-01", "2026-02"), scope=("Hartford",), money=False)):
+        for grace in (45, 0):
+            whole = rewards.audit(audit_con, chosen, filters, grace)
+            short = rewards.audit(audit_con, chosen, filters, grace, leads=False)
+            assert list(short) == ["policy", "period", "as_of", "grace_days", "totals", "by_tech"]
+            assert short == {k: v for k, v in whole.items() if k != "leads"}
+            for statuses in ((), ("unpaid", "underpaid", "overpaid"), ("pending",), ("ok",)):
+                page, listed = rewards.audit_with_leads(audit_con, chosen, filters, statuses, grace)
+                assert page == short
+                _same_leads(listed, rewards.audit_leads(audit_con, chosen, filters, statuses,
+                                                        grace))
+    _, listed = rewards.audit_with_leads(audit_con, chosen, period("2026-01", "2026-02"),
+                                         ("unpaid", "overpaid"))
+    assert listed["lead_id"].tolist() == ["B", "C", "G"] and listed["duplicate_payment"].tolist() == [
+        False, True, False]
+
+
+def test_duplicate_payment_among_three_or_more_positive_payouts(audit_con):
+    """Two positive payouts of the same amount are a duplicate whatever else the lead was paid;
+    three different amounts are not (the audit checks two payouts by their smallest and largest
+    amount, three or more per amount)."""
+    insert(audit_con, "payouts", [payout("a3", "T1", "2026-02-20", 25, "A"),  # 25, 200, 25
+                                  payout("i3", "T3", "2026-03-16", 60, "I")])  # 25, 100, 60
+    out = rewards.audit(audit_con, policy.parse(BASE_POLICY), period("2026-01", "2026-02"))
+    leads = {row["lead_id"]: row for row in out["leads"]}
+    assert (leads["A"]["audit"], leads["A"]["paid"], leads["A"]["duplicate_payment"]) == (
+        "overpaid", 250.0, True)
+    assert (leads["I"]["audit"], leads["I"]["paid"], leads["I"]["duplicate_payment"]) == (
+        "overpaid", 185.0, False)
+    assert leads["C"]["duplicate_payment"]  # 25 and 25
+    assert not leads["L"]["duplicate_payment"]  # 25, 110 and the clawback of 110
+
+
+def test_audit_after_payouts_or_leads_come_in_later_imports(audit_con):
+    """The audit matches payouts to leads on the key stg_leads gives each lead: payouts imported
+    alone (stg_payouts rebuilt, stg_leads kept) and new leads (both rebuilt) are matched."""
+    chosen = policy.parse(BASE_POLICY)
+    jan_feb = period("2026-01", "2026-02")
+    before = rewards.audit(audit_con, chosen, jan_feb)
+    # Rows written directly: the staged tables of the changed table are rebuilt (row counts).
+    insert(audit_con, "payouts", [payout("b1", "T1", "2026-02-20", 25, "B"),
+                                  payout("g1", "T3", "2026-02-20", 25, "G")])
+    rebuilt = db.refresh_staging(audit_con)
+    assert "stg_payouts" in rebuilt and "stg_leads" not in rebuilt
+    after = rewards.audit(audit_con, chosen, jan_feb)
+    verdicts = {row["lead_id"]: row for row in after["leads"]}
+    assert "B" not in verdicts and "G" not in verdicts  # paid the 25 they earned: ok
+    fix = rewards.corrections(audit_con, chosen, jan_feb)
+    g = fix[fix["lead_id"] == "G"]  # but G's went to T3, not its tech T1
+    assert [(r.tech_id, r.action, r.amount) for r in g.itertuples()] == [
+        ("T3", "recover", -25.0), ("T1", "pay", 25.0)]
+    assert after["totals"]["paid"] == before["totals"]["paid"] + 50
+    assert after["totals"]["leads_unpaid"] == before["totals"]["leads_unpaid"] - 2
+    insert(audit_con, "leads", [lead("K", "2026-01-07", "T2")])
+    insert(audit_con, "payouts", [payout("k1", "T2", "2026-02-15", 25, "K")])
+    assert {"stg_leads", "stg_payouts"} <= set(db.refresh_staging(audit_con))
+    again = rewards.audit(audit_con, chosen, jan_feb)
+    assert again["totals"]["leads"] == after["totals"]["leads"] + 1
+    assert again["totals"]["paid"] == after["totals"]["paid"] + 25
+    assert "K" not in {row["lead_id"] for row in again["leads"]}  # earned 25, paid 25: ok
+    assert again["by_tech"][1]["paid"] == after["by_tech"][1]["paid"] + 25  # T2
+
+
 def test_corrections_list_and_its_csv(audit_con):
     fix = rewards.corrections(audit_con, policy.parse(BASE_POLICY), period("2026-01", "2026-02"))
     assert list(fix.columns) == list(rewards.CORRECTION_KEYS)
@@ -294,6 +374,22 @@ def test_corrections_list_and_its_csv(audit_con):
     rows = list(csv.DictReader(io.StringIO(rewards.corrections_csv(fix))))
     assert rows[3]["tech_name"] == "'=Cy"  # a formula start is defused, as in exports
     assert rows[3]["amount"] == "50.0"
+
+
+def test_money_columns_are_cleaned_as_cents_would_clean_each_value():
+    """records() takes whole-cent doubles as they are and sends the rest through clean()."""
+    import math
+
+    import pandas as pd
+
+    values = [k / 100 for k in range(-20000, 20000, 7)] + [
+        0.005, 2.675, 1.005, -0.0, 0.1 + 0.2, 1 / 3, float("nan"), float("inf"), 123456789012.35]
+    got = rewards.records(pd.DataFrame({"earned": values}), ("earned",))
+    for row, value in zip(got, values, strict=True):
+        expected = rewards.clean("earned", value)
+        assert row["earned"] == expected and (expected is None) == (row["earned"] is None)
+        if expected is not None:
+            assert math.copysign(1, row["earned"]) == math.copysign(1, expected)
 
 
 # ---- the policy file ---------------------------------------------------------------------------
@@ -475,8 +571,15 @@ def test_sql_engine_equals_the_python_reference(sample_con, policy_text, filters
     _same(rewards.simulate(sample_con, chosen, filters),
           reward_reference.simulate(sample_con, chosen, filters), "simulate")
     for grace in (45, 0):
-        _same(rewards.audit(sample_con, chosen, filters, grace),
-              reward_reference.audit(sample_con, chosen, filters, grace), "audit")
+        whole = rewards.audit(sample_con, chosen, filters, grace)
+        _same(whole, reward_reference.audit(sample_con, chosen, filters, grace), "audit")
+        short = {k: v for k, v in whole.items() if k != "leads"}
+        assert rewards.audit(sample_con, chosen, filters, grace, leads=False) == short
+        page, listed = rewards.audit_with_leads(sample_con, chosen, filters,
+                                                ("unpaid", "underpaid", "overpaid"), grace)
+        assert page == short
+        _same_leads(listed, rewards.audit_leads(sample_con, chosen, filters,
+                                                ("unpaid", "underpaid", "overpaid"), grace))
 
 
 def test_the_sample_audit_finds_the_planted_mistakes(sample_con):

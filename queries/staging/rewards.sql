@@ -5,7 +5,10 @@
 -- 1e-4 dollars, percents in millionths, the base in cents), then rounded to cents with halves away
 -- from zero (amounts are never negative), as the policy says: no DOUBLE rounding, and no 128-bit
 -- DECIMAL arithmetic, which is several times slower on a million leads.
-create or replace macro lb_reward_earnings(rules, scope) as table
+-- event_from..event_to (default: always) keeps only the leads with an event in those days (submitted
+-- or closed then) before the rules are applied: callers still filter on event_date.
+create or replace macro lb_reward_earnings(rules, scope, event_from := date '0001-01-01',
+                                           event_to := date '9999-12-31') as table
 with rule_rows as (
     select
         r.rule_index,
@@ -26,6 +29,7 @@ with rule_rows as (
 events as (
     select
         l.lead_id,
+        l.lead_key,
         l.tech_id,
         l.branch,
         l.lead_type,
@@ -40,6 +44,8 @@ events as (
     from stg_leads as l
     cross join rule_rows as r
     where lb_in_scope(scope, l.branch)
+        and (l.submitted_at between event_from and event_to
+             or l.closed_at between event_from and event_to)
 ),
 
 amounts as (
@@ -57,6 +63,7 @@ amounts as (
 
 select
     lead_id,
+    lead_key,
     tech_id,
     branch,
     lead_type,
@@ -75,13 +82,13 @@ from amounts;
 create or replace macro lb_reward_audit(rules, period_start, period_end, branches, lead_types,
                                         techs, scope, as_of, grace_days) as table
 with cohort as (
-    select lead_id, tech_id, tech_name, branch, lead_type, submitted_at, status,
+    select lead_key, lead_id, tech_id, tech_name, branch, lead_type, submitted_at, status,
     from lb_cohort(period_start, period_end, branches, lead_types, techs, scope)
 ),
 
 earned as (
     select
-        e.lead_id,
+        e.lead_key,
         sum(e.earned) as earned,
         coalesce(sum(e.earned) filter (where e.event_date <= as_of - grace_days), 0) as due,
     from lb_reward_earnings(rules, scope) as e
@@ -90,47 +97,50 @@ earned as (
         and lb_selected(lead_types, e.lead_type)
         and lb_selected(techs, e.tech_id)
         and e.event_date <= as_of
-    group by e.lead_id
+    group by e.lead_key
 ),
 
--- The cohort's payouts by the as-of date. A known lead's payout carries the lead's branch and type
--- (stg_payouts), so the filters and scope cut the payouts before the join on the lead ID.
+-- The cohort's payouts by the as-of date. A known lead's payout carries what the cohort is chosen
+-- by (the lead's key, submission day, tech, branch and type) and whether it went to another tech
+-- (stg_payouts), so the cohort's payouts are found without a join.
 payouts as (
-    select p.lead_id, p.tech_id <> c.tech_id as other_tech, p.amount,
+    select p.lead_key, p.to_other_tech as other_tech, p.amount,
     from stg_payouts as p
-    inner join cohort as c
-        on p.lead_id = c.lead_id
-    where p.paid_on <= as_of
-        and p.lead_known
+    where p.lead_known
+        and p.paid_on <= as_of
+        and p.lead_submitted_at between period_start and period_end
         and lb_selected(branches, p.branch)
         and lb_selected(lead_types, p.lead_type)
+        and lb_selected(techs, p.lead_tech_id)
         and lb_in_scope(scope, p.branch)
 ),
 
--- One pass over the payouts: per lead and amount first (two or more positive payouts of the same
--- amount for one lead are a duplicate payment), then per lead.
-per_amount as (
+-- Per lead: what was paid, in how many payouts, how much of it to another tech, and how many of
+-- the payouts were positive (their smallest and largest amount equal or not).
+paid as (
     select
-        lead_id,
-        amount,
+        lead_key,
         sum(amount) as paid,
         count(*) as payouts,
         bool_or(other_tech) as paid_to_other_tech,
-        sum(amount) filter (where other_tech) as paid_other,
+        coalesce(sum(amount) filter (where other_tech), 0) as paid_other,
+        count(*) filter (where amount > 0) as positive,
+        min(amount) filter (where amount > 0) = max(amount) filter (where amount > 0)
+            as positive_all_equal,
     from payouts
-    group by lead_id, amount
+    group by lead_key
 ),
 
-paid as (
-    select
-        lead_id,
-        sum(paid) as paid,
-        cast(sum(payouts) as bigint) as payouts,
-        bool_or(paid_to_other_tech) as paid_to_other_tech,
-        coalesce(sum(paid_other), 0) as paid_other,
-        bool_or(amount > 0 and payouts >= 2) as duplicate_payment,
-    from per_amount
-    group by lead_id
+-- Two or more positive payouts of the same amount for one lead are a duplicate payment: of two,
+-- when they are equal; of three or more (few leads), found per lead and amount. Only the list of
+-- leads asks: totals and techs skip this.
+duplicates as (
+    select distinct lead_key,
+    from payouts
+    where amount > 0
+        and lead_key in (select lead_key from paid where positive >= 3)
+    group by lead_key, amount
+    having count(*) >= 2
 ),
 
 final as (
@@ -142,11 +152,13 @@ final as (
         coalesce(p.paid, 0) as paid,
         coalesce(p.paid_other, 0) as paid_other,
         coalesce(p.payouts, 0) as payouts,
-        coalesce(p.duplicate_payment, false) as duplicate_payment,
+        coalesce(p.positive >= 2 and (p.positive_all_equal
+                                     or c.lead_key in (select lead_key from duplicates)),
+                 false) as duplicate_payment,
         coalesce(p.paid_to_other_tech, false) as paid_to_other_tech,
     from cohort as c
-    left join earned as e on c.lead_id = e.lead_id
-    left join paid as p on c.lead_id = p.lead_id
+    left join earned as e on c.lead_key = e.lead_key
+    left join paid as p on c.lead_key = p.lead_key
 )
 
 select

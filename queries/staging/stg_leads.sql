@@ -1,7 +1,9 @@
 -- The clean, enriched lead: every rule of "a lead's branch, type and status" lives here and only
 -- here; one row per lead. Stored as a table, rebuilt after each import (db.refresh_staging), in
 -- submission order so that a period's queries read only the period's row groups. It keeps the
--- columns queries use: a lead's customer ID, job and notes stay in leads.
+-- columns queries use: a lead's customer ID, job and notes stay in leads. lead_key is a number
+-- unique to the lead in this build (its row in leads): stg_payouts carries it, so the reward
+-- audit joins and groups a period's leads and payouts on an integer, not on the text lead_id.
 with roster as (
     select tech_id, tech_name, branch from techs
 ),
@@ -9,6 +11,7 @@ with roster as (
 final as (
     select
         l.lead_id,
+        l.rowid as lead_key,
         l.submitted_at,
         cast(date_trunc('month', l.submitted_at) as date) as submitted_month,
         l.tech_id,
