@@ -12,7 +12,7 @@ with cohort as (
     select c.*, f.job_id, f.duplicate_of, f.no_job,
     from lb_cohort(period_start, period_end, branches, lead_types, techs, scope) as c
     inner join stg_lead_facts as f
-        on c.lead_id = f.lead_id
+        on c.lead_key = f.lead_key
     where lb_in_scope(scope, c.branch)
 )
 

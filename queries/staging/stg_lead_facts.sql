@@ -1,5 +1,6 @@
 -- What the lead quality signals know about each lead apart from the period and filters, worked
--- out once per import (queries/staging/quality.sql reads it): one row per lead with its job ID,
+-- out once per import (queries/staging/quality.sql reads it): one row per lead with its key
+-- (lead_key: its row in leads, as in stg_leads, so the signals join on an integer), its job ID,
 -- the lowest ID among the other leads of the same customer and lead type submitted within 30
 -- days (any tech's; stg_possible_duplicates holds those pairs, earlier lead first), and whether
 -- no job is behind it (its job ID is empty or matches no job; NULL while no jobs are loaded).
@@ -24,11 +25,12 @@ jobs_loaded as (
 ),
 
 keyed as (
-    select lead_id, nullif(trim(job_id), '') as job_id,
+    select lead_id, rowid as lead_key, nullif(trim(job_id), '') as job_id,
     from leads
 )
 
 select
+    l.lead_key,
     l.lead_id,
     l.job_id,
     t.duplicate_of,
@@ -39,4 +41,4 @@ left join twins as t
 left join job_ids as known
     on l.job_id = known.job_id
 cross join jobs_loaded as j
-order by l.lead_id
+order by l.lead_key
