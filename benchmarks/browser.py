@@ -207,12 +207,14 @@ def markdown(summary: dict, label: str, floor: dict | None = None) -> str:
     return "\n".join(lines)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a server started here: terminate, then kill when it does not end in time."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait(timeout=timeout)
 
 
 def run(db: Path, rounds: int, log: Path, cwd: Path = ROOT) -> dict:
@@ -222,12 +224,12 @@ def run(db: Path, rounds: int, log: Path, cwd: Path = ROOT) -> dict:
     try:
         times = measure(url, rounds)
     finally:
-        _stop(process)
+        stop_server(process)
     process, url = start_floor(log.with_name(log.stem + "-floor.log"))
     try:
         floor = measure(url, rounds, FLOOR_PAGES)
     finally:
-        _stop(process)
+        stop_server(process)
     return {"times": times, "summary": summarize(times), "floor": summarize(floor)}
 
 

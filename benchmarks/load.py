@@ -454,12 +454,7 @@ class MemorySampler(threading.Thread):
 
 
 def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=15)
+    browser.stop_server(process, timeout=15)
 
 
 # --- the import --------------------------------------------------------------------------------

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 import zipfile
 
 import pytest
 
-from benchmarks.browser import start_server
+from benchmarks.browser import start_server, stop_server
 from leadbridge import db, metrics
 from leadbridge.metrics import Filters
 from tests.app_fixtures import PAGES, build_hostile_db, build_sample_db
@@ -49,19 +48,13 @@ def _serve(db_file, tmp_path_factory):
     return process, url
 
 
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     process, url = _serve(build_hostile_db(tmp_path_factory.mktemp("hostile")), tmp_path_factory)
     yield url
-    _stop(process)
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +62,7 @@ def sample(tmp_path_factory):
     db_file = build_sample_db(tmp_path_factory.mktemp("downloads"))
     process, url = _serve(db_file, tmp_path_factory)
     yield url, db_file
-    _stop(process)
+    stop_server(process)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
