@@ -142,7 +142,10 @@ def test_every_page_renders_without_errors(server, browser, name, size):
     page = _open(browser, f"{server}/{_path(name)}", size)
     try:
         if name in CHART_PAGES:
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
+            # The charts mount one after another: wait for three drawn, not for the first only.
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                timeout=PAGE_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() >= 3
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.get_by_role("heading", level=1).count() >= 1
