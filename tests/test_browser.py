@@ -142,9 +142,11 @@ def test_every_page_renders_without_errors(server, browser, name, size):
     page = _open(browser, f"{server}/{_path(name)}", size)
     try:
         if name in CHART_PAGES:
-            # The charts mount one after another: wait for three drawn, not for the first only.
+            # The charts mount one after another (a chart draws several .main-svg layers): wait
+            # for three charts, each drawn, not for the first drawing only.
             page.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                "() => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
+                " return c.length >= 3 && c.every(e => e.querySelector('.main-svg')); }",
                 timeout=PAGE_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() >= 3
         assert page.locator("[data-testid=stException]").count() == 0
