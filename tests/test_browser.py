@@ -270,10 +270,13 @@ def test_a_leads_story_opens_from_the_technicians_lead_list(server, browser):
     page = _open(browser, f"{server}/technicians", SIZES[0])
     try:
         assert page.locator(".st-key-tech_leads_story").count() == 0, "no tech picked yet"
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
         tech = page.locator(".st-key-technicians_drilldown")
         tech.scroll_into_view_if_needed()
-        tech.get_by_role("combobox").click()
-        page.locator("[role=option]").first.click()
+        box = tech.get_by_role("combobox")
+        box.click()
+        box.press("ArrowDown")  # the picker's list: the first tech highlighted, then picked
+        box.press("Enter")
         page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
         picker = page.locator(".st-key-tech_leads_story")
         picker.wait_for(timeout=PAGE_TIMEOUT_MS)
