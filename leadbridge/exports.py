@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date
@@ -65,6 +66,22 @@ def file_stem(page: str, table: str, filters, today: date) -> str:
                 parts.append("+".join(values) if len(values) <= 3 else f"{len(values)}-selected")
     parts.append(today.isoformat())
     return "_".join(_SAFE.sub("-", p).strip("-").lower() for p in parts if p)
+
+
+def csv_blocks(sections, cell=lambda value: value) -> str:
+    """CSV for spreadsheets from (title, header, rows) sections: a "# title" line, the header,
+    the rows (each value through cell(); None as an empty cell), a blank line between blocks.
+    Shared by `leadbridge report` and the reward commands."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for i, (title, header, rows) in enumerate(sections):
+        if i:
+            writer.writerow([])
+        writer.writerow([f"# {title}"])
+        if header:
+            writer.writerow(header)
+        writer.writerows([["" if v is None else cell(v) for v in row] for row in rows])
+    return buf.getvalue()
 
 
 def markdown_tables(sections, human, pairs) -> str:

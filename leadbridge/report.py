@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from datetime import date
@@ -135,16 +133,7 @@ def _sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 def to_csv(report: dict) -> str:
     """CSV for spreadsheets: one titled block per section, blank line between blocks."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    for i, (title, header, rows) in enumerate(_sections(report)):
-        if i:
-            writer.writerow([])
-        writer.writerow([f"# {title}"])
-        if header:
-            writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return buf.getvalue()
+    return exports.csv_blocks(_sections(report))
 
 
 def human(key: str, value) -> str:

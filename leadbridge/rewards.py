@@ -4,8 +4,6 @@ machines or CSV/markdown for people, and the correction list payroll acts on."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import replace
@@ -320,16 +318,7 @@ def _sections(data: dict) -> list[tuple[str, list[str], list[list]]]:
 def to_csv(data: dict) -> str:
     """CSV for spreadsheets: one titled block per section, a blank line between blocks, text
     cells defused against formulas."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    for i, (title, header, rows) in enumerate(_sections(data)):
-        if i:
-            writer.writerow([])
-        writer.writerow([f"# {title}"])
-        if header:
-            writer.writerow(header)
-        writer.writerows([["" if v is None else exports.defuse(v) for v in row] for row in rows])
-    return buf.getvalue()
+    return exports.csv_blocks(_sections(data), exports.defuse)
 
 
 def human(key: str, value) -> str:
