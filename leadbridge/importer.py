@@ -880,7 +880,6 @@ def _merge(cur, spec: contract.Table, params: dict) -> None:
         "key": key,
         "p_key": ", ".join(f"p.{k}" for k in spec.key),
         "s_key": ", ".join(f"s.{k}" for k in spec.key),
-        "p_columns": ", ".join(f"p.{c}" for c in columns),
         "repeated_join": " and ".join(f"p.{k} = r.{k}" for k in spec.key),
         "key_join": " and ".join(f"s.{k} = t.{k}" for k in spec.key),
         "first_key": spec.key[0],

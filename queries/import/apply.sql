@@ -6,9 +6,7 @@ where {key_join}
 
 insert into {table} ({columns}, import_id)
 select
-    {p_columns},
+    {s_columns},
     $import_id as import_id,
 from incoming as s
-inner join parsed as p
-    on s.line_no = p.line_no
 where s.action in ('inserted', 'updated');

@@ -11,10 +11,8 @@ select
     p.revenue,
     p.updated_at,
     $now as recorded_at,
-from incoming as s
-inner join parsed as p
-    on s.line_no = p.line_no
+from incoming as p
 left join outcomes as t
     on p.lead_id = t.lead_id
-where s.action = 'inserted'
-    or (s.action = 'updated' and p.status is distinct from t.status);
+where p.action = 'inserted'
+    or (p.action = 'updated' and p.status is distinct from t.status);
