@@ -22,7 +22,12 @@ PAGES = {
     "follow_up": "pages/follow_up.py",
     "data": "pages/data.py",
 }
-CHART_PAGES = ("overview", "technicians", "conversion", "revenue_rewards", "follow_up")
+# The pages with charts, and how many each draws when opened (Technicians shows one chart tab at a
+# time: TECHNICIANS_CHART_TABS).
+CHART_PAGES = {"overview": 3, "technicians": 1, "conversion": 3, "revenue_rewards": 3,
+               "follow_up": 3}
+TECHNICIANS_CHART_TABS = ("Most leads", "Best conversion", "Volume vs conversion",
+                          "Leads per 100 jobs")
 
 
 def build_sample_db(folder: Path) -> Path:

@@ -143,12 +143,12 @@ def test_every_page_renders_without_errors(server, browser, name, size):
     try:
         if name in CHART_PAGES:
             # The charts mount one after another (a chart draws several .main-svg layers): wait
-            # for three charts, each drawn, not for the first drawing only.
+            # for the page's charts, each drawn, not for the first drawing only.
             page.wait_for_function(
-                "() => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
-                " return c.length >= 3 && c.every(e => e.querySelector('.main-svg')); }",
-                timeout=PAGE_TIMEOUT_MS)
-            assert page.locator(".js-plotly-plot").count() >= 3
+                "(n) => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
+                " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }",
+                arg=CHART_PAGES[name], timeout=PAGE_TIMEOUT_MS)
+            assert page.locator(".js-plotly-plot").count() >= CHART_PAGES[name]
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.get_by_role("heading", level=1).count() >= 1
         assert page.get_by_text("Numbers as of").count() == 1, "the footer shows the as-of date"

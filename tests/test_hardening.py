@@ -25,6 +25,7 @@ from tests.app_fixtures import (
     HOSTILE_REP,
     PAGES,
     ROOT,
+    TECHNICIANS_CHART_TABS,
     build_hostile_db,
     build_sample_db,
 )
@@ -187,6 +188,12 @@ def test_hostile_names_are_shown_as_text_on_every_page(open_app, hostile_db, pag
     footer = [c for c in shown if "Numbers as of" in c]
     assert footer and text.md(HOSTILE_FILE) in footer[0], "the file's name, escaped, in the footer"
     found = chart_strings(at)
+    if page == "technicians":  # one chart tab at a time: every tab's chart
+        for tab in TECHNICIANS_CHART_TABS:
+            at.session_state["technicians_chart"] = tab
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            found += chart_strings(at)
     bad = [s for s in found if PLOTLY_MARKUP.search(s)]
     assert not bad, bad[:3]
     if page in ("technicians", "overview", "conversion", "follow_up"):

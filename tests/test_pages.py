@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from leadbridge import db, importer, report
 from leadbridge.metrics import Filters
-from tests.app_fixtures import CHART_PAGES, DASHBOARD, PAGES, build_sample_db, copy_db
+from tests.app_fixtures import (CHART_PAGES, DASHBOARD, PAGES, TECHNICIANS_CHART_TABS,
+                                build_sample_db, copy_db)
 
 # The default view: the last 12 months counted back from the sample's latest complete month.
 DEFAULT = ("2025-11", "2026-10")
@@ -55,7 +58,7 @@ def test_every_page_runs_on_the_sample_company(open_app, sample_db, page):
     no_exception(at)
     assert at.title, "every page has a title"
     if page in CHART_PAGES:
-        assert len(at.get("plotly_chart")) >= 3, "the page draws its charts"
+        assert len(at.get("plotly_chart")) >= CHART_PAGES[page], "the page draws its charts"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -95,6 +98,24 @@ def test_choosing_a_lead_type_narrows_the_technicians_leaderboard(open_app, samp
     after = at.dataframe[0].value["leads_submitted"].sum()
     wanted = totals(sample_db, Filters.months(*DEFAULT, lead_types=["upgrade"]))
     assert after == wanted["leads_submitted"] < before
+
+
+def test_the_technicians_chart_tabs_draw_only_the_open_tabs_chart(open_app, sample_db):
+    """One chart at a time: each tab, when opened, draws its own chart and no other."""
+    at = open_app(sample_db, "technicians")
+    assert [t.label for t in at.tabs] == list(TECHNICIANS_CHART_TABS)
+    titles = []
+    for tab, expected in zip(TECHNICIANS_CHART_TABS, ("Leads submitted per tech",
+                                                      "Conversion per tech",
+                                                      "Lead volume (leads) vs conversion",
+                                                      "Leads per 100 service jobs"), strict=True):
+        at.session_state["technicians_chart"] = tab
+        at.run()
+        no_exception(at)
+        drawn = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+        assert len(drawn) == 1 and drawn[0].startswith(expected), (tab, drawn)
+        titles.append(drawn[0])
+    assert len(set(titles)) == 4
 
 
 def test_the_conversion_tables_follow_the_period(open_app, sample_db):
