@@ -1,7 +1,10 @@
-"""Streamlit alone: two pages of a title and a line, served and measured like the dashboard
-(benchmarks/browser.py), so that the figures say how much of a page's time is Streamlit's own
-(its JavaScript loaded and started in the browser, the websocket, a script run)."""
+"""Streamlit alone, served and measured like the dashboard (benchmarks/browser.py), so that the
+figures say how much of a page's time is Streamlit's own (its JavaScript loaded and started in the
+browser, the websocket, a script run) and how much one Plotly chart adds (Plotly's 4.7 MB of
+JavaScript loaded and started, one small chart drawn): two pages of a title and a line, and a page
+of a title and one bar chart of five bars."""
 
+import plotly.graph_objects as go
 import streamlit as st
 
 
@@ -15,5 +18,13 @@ def _two():
     st.write("Another page with a title and a line.")
 
 
+def _chart():
+    st.title("Chart")
+    figure = go.Figure(go.Bar(x=["A", "B", "C", "D", "E"], y=[5, 3, 4, 1, 2]))
+    figure.update_layout(title="Five bars", height=400)
+    st.plotly_chart(figure, theme=None)
+
+
 st.navigation([st.Page(_one, title="One", url_path="one", default=True),
-               st.Page(_two, title="Two", url_path="two")]).run()
+               st.Page(_two, title="Two", url_path="two"),
+               st.Page(_chart, title="Chart", url_path="chart")]).run()
