@@ -159,7 +159,7 @@ def sidebar_filters() -> Filters:
 
     def options(kind: str) -> dict[str, str]:
         rows = choices[choices["kind"] == kind]
-        return dict(zip(rows["value"], rows["label"], strict=True))
+        return dict(zip(rows["value"].tolist(), rows["label"].tolist(), strict=True))
 
     branches, techs = options("branch"), options("tech")
     lead_types = {t: contract.LEAD_TYPE_LABELS[t] for t in contract.LEAD_TYPES}

@@ -53,7 +53,7 @@ else:
                    column_config={c: meeting.LABELS.get(c, c) for c in readiness.columns})
 
 st.subheader("One technician")
-names = dict(zip(by_tech["tech_id"], by_tech["tech_name"], strict=True))
+names = dict(zip(by_tech["tech_id"].tolist(), by_tech["tech_name"].tolist(), strict=True))
 # Nothing of one tech is fetched or drawn until a tech is picked (or the sidebar names one).
 chosen = filters.techs[0] if len(filters.techs) == 1 and filters.techs[0] in names else None
 tech = None
