@@ -69,8 +69,7 @@ PAGES: dict[str, tuple[Call, ...]] = {
     "technicians": (
         _call("totals"),
         _call("totals", PREVIOUS),
-        _call("by_tech"),
-        _call("leads_per_100_jobs_by_tech"),
+        _call("by_tech"),  # its first chart tab; "Leads per 100 jobs" runs its query when opened
         *QUALITY,
         _call("meeting_readiness"),
     ),
