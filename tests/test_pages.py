@@ -9,8 +9,14 @@ from streamlit.testing.v1 import AppTest
 
 from leadbridge import db, importer, report
 from leadbridge.metrics import Filters
-from tests.app_fixtures import (CHART_PAGES, DASHBOARD, PAGES, TECHNICIANS_CHART_TABS,
-                                build_sample_db, copy_db)
+from tests.app_fixtures import (
+    CHART_PAGES,
+    DASHBOARD,
+    PAGES,
+    TECHNICIANS_CHART_TABS,
+    build_sample_db,
+    copy_db,
+)
 
 # The default view: the last 12 months counted back from the sample's latest complete month.
 DEFAULT = ("2025-11", "2026-10")
