@@ -149,6 +149,10 @@ def test_every_page_renders_without_errors(server, browser, name, size):
                 " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }",
                 arg=CHART_PAGES[name], timeout=PAGE_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() >= CHART_PAGES[name]
+        # Streamlit draws a grey skeleton for an element until its code has loaded (metrics,
+        # tables, buttons): a screenshot before then shows empty tiles.
+        page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')",
+                               timeout=PAGE_TIMEOUT_MS)
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.get_by_role("heading", level=1).count() >= 1
         assert page.get_by_text("Numbers as of").count() == 1, "the footer shows the as-of date"
