@@ -98,10 +98,17 @@ def browser():
         chromium.close()
 
 
+# Streamlit draws a grey skeleton for an element until the code of its kind has loaded (metrics,
+# tables, pickers, buttons, charts): an element's text is not there before.
+NO_SKELETON = "() => !document.querySelector('[data-testid=stSkeleton]')"
+
+
 def _open(browser, url: str, size: tuple[int, int]):
+    """A new tab at the URL, once the script run has finished and every element is drawn."""
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.goto(url)
     page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
     return page
 
 
@@ -149,10 +156,8 @@ def test_every_page_renders_without_errors(server, browser, name, size):
                 " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }",
                 arg=CHART_PAGES[name], timeout=PAGE_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() >= CHART_PAGES[name]
-        # Streamlit draws a grey skeleton for an element until its code has loaded (metrics,
-        # tables, buttons): a screenshot before then shows empty tiles.
-        page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')",
-                               timeout=PAGE_TIMEOUT_MS)
+        # Drawn after the charts: a screenshot must not show an empty tile.
+        page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.get_by_role("heading", level=1).count() >= 1
         assert page.get_by_text("Numbers as of").count() == 1, "the footer shows the as-of date"
