@@ -21,9 +21,11 @@ HEADER = "Opp Ref,Stage Name,Close Date,Amount\n"
 
 
 def _settle(page) -> None:
-    """Wait for the rerun a widget change starts to finish."""
+    """Wait for the rerun a widget change starts to finish, every element of it drawn."""
     page.wait_for_timeout(400)
     page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')",
+                           timeout=PAGE_TIMEOUT_MS)
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -64,6 +66,7 @@ def test_a_mapping_is_made_once_and_applied_to_the_next_file_with_the_same_heade
         summary = page.locator("[data-testid=stMarkdownContainer]", has_text="Would read")
         summary.get_by_text("0 rejected").wait_for(timeout=PAGE_TIMEOUT_MS)
         assert "Table outcomes" in summary.inner_text()
+        _settle(page)  # the preview's rerun over: the Import button clicked is the live one
         page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_text("crm_export_week1.csv → outcomes").wait_for(timeout=PAGE_TIMEOUT_MS)
         done = page.get_by_text("crm_export_week1.csv → outcomes").inner_text()

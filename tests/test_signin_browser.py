@@ -28,6 +28,7 @@ from tests.test_browser import (
     APP_IDLE,
     CHROMIUM,
     CHROMIUM_ARGS,
+    NO_SKELETON,
     PAGE_TIMEOUT_MS,
     SERVER_START_TIMEOUT,
     _free_port,
@@ -190,6 +191,8 @@ def _open_page(page, url: str, key: str) -> None:
     page.goto(f"{url}/{'' if key == 'overview' else key}")
     _idle(page)
     page.get_by_role("heading", level=1).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    # Every element drawn (no skeleton): a table's download button must be there to be counted.
+    page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
 
 
 def _nav_titles(page) -> set[str]:
