@@ -375,14 +375,12 @@ def markdown(results: dict) -> str:
              lambda s, p=page: s.get("browser_open_s", {}).get(p), "s")
         line(f"{page}: Chromium, first visit (median)",
              lambda s, p=page: s.get("browser_first_visit_s", {}).get(p), "s")
-    for way, what in (("click", "sidebar click"), ("open", "open URL"),
-                      ("first_visit", "first visit")):
-        line(f"Streamlit alone (a title and a line): Chromium, {what} (median)",
-             lambda s, w=way: s.get("browser_floor_s", {}).get(w), "s")
-    for way, what in (("click", "sidebar click"), ("open", "open URL"),
-                      ("first_visit", "first visit")):
-        line(f"Streamlit alone (a title and one Plotly chart): Chromium, {what} (median)",
-             lambda s, w=way: s.get("browser_floor_chart_s", {}).get(w), "s")
+    for key, floor in (("browser_floor_s", "a title and a line"),
+                       ("browser_floor_chart_s", "a title and one Plotly chart")):
+        for way, what in (("click", "sidebar click"), ("open", "open URL"),
+                          ("first_visit", "first visit")):
+            line(f"Streamlit alone ({floor}): Chromium, {what} (median)",
+                 lambda s, k=key, w=way: s.get(k, {}).get(w), "s")
     line("**cold start**: LeadBridge", lambda s: s["ours_cold_s"], "s")
     line("**cold start**: pandas", lambda s: s["pandas_cold_s"], "s")
     line("cold start: ours / pandas", lambda s: s["ours_cold_s"] / s["pandas_cold_s"], "x")
