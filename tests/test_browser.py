@@ -156,8 +156,6 @@ def test_every_page_renders_without_errors(server, browser, name, size):
                 " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }",
                 arg=CHART_PAGES[name], timeout=PAGE_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() >= CHART_PAGES[name]
-        # Drawn after the charts: a screenshot must not show an empty tile.
-        page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.get_by_role("heading", level=1).count() >= 1
         assert page.get_by_text("Numbers as of").count() == 1, "the footer shows the as-of date"

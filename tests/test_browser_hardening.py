@@ -48,8 +48,6 @@ def _serve(db_file, tmp_path_factory):
     return process, url
 
 
-
-
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     process, url = _serve(build_hostile_db(tmp_path_factory.mktemp("hostile")), tmp_path_factory)
