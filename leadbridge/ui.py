@@ -7,6 +7,7 @@ metrics, charts, exports) never does. Pages call these helpers and the engine, t
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -429,6 +430,17 @@ def plot(chart_function, *args, **kwargs) -> None:
 
     key = (tuple(token(v) for v in args), tuple((k, token(v)) for k, v in items))
     chart(_figure_of_queries(chart_function.__name__, key, args, items))
+
+
+def chart_tabs(key: str, tabs: dict[str, Callable[[], None]]) -> None:
+    """Charts in tabs, one at a time: only the open tab's chart is fetched and drawn (a browser
+    spends 0.1-0.3 s drawing each Plotly chart on every visit; five charts took over a second).
+    `tabs` maps each tab's label to what it draws; `key` keeps the open tab across reruns."""
+    for tab, draw in zip(st.tabs(list(tabs), on_change="rerun", key=key), tabs.values(),
+                         strict=True):
+        if tab.open:
+            with tab:
+                draw()
 
 
 def lead_type_label(value: str) -> str:

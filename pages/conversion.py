@@ -9,17 +9,18 @@ ui.page_header("Conversion", filters, "cohort: leads submitted in the period")
 note = ui.empty_note(filters)
 
 ui.plot(charts.funnel, ui.query("funnel", filters), note)
-ui.plot(charts.cohort_heatmap, ui.query("cohort_conversion_by_age", filters), note)
-
 by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
 by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
-ui.plot(charts.conversion_by, by_type, "lead type", note)
-ui.plot(charts.conversion_by, by_branch, "branch", note)
-
-ui.plot(charts.time_to_close, ui.query("time_to_close", filters),
-        ui.empty_note(filters, "deals won"))
-ui.plot(charts.lost_reasons, ui.query("lost_reasons", filters),
-        ui.empty_note(filters, "lost leads"))
+ui.chart_tabs("conversion_chart", {
+    "By age of lead": lambda: ui.plot(charts.cohort_heatmap,
+                                      ui.query("cohort_conversion_by_age", filters), note),
+    "By lead type": lambda: ui.plot(charts.conversion_by, by_type, "lead type", note),
+    "By branch": lambda: ui.plot(charts.conversion_by, by_branch, "branch", note),
+    "Time to close": lambda: ui.plot(charts.time_to_close, ui.query("time_to_close", filters),
+                                     ui.empty_note(filters, "deals won")),
+    "Lost reasons": lambda: ui.plot(charts.lost_reasons, ui.query("lost_reasons", filters),
+                                    ui.empty_note(filters, "lost leads")),
+})
 
 with st.expander("Conversion by lead type and branch (tables)"):
     ui_table.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",

@@ -14,13 +14,17 @@ ui.total_tiles(["revenue_attributed", "deals_won", "reward_cost", "cost_per_won_
 
 monthly = ui.query("monthly", filters)
 ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"))
-by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
-by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
-ui.plot(charts.revenue_by, by_type, "lead type", ui.empty_note(filters, "deals won"))
-ui.plot(charts.revenue_by, by_branch, "branch", ui.empty_note(filters, "deals won"))
-
 rewards = ui.query("reward_cost_by_month_reason", filters)
-ui.plot(charts.reward_cost_by_month, rewards, ui.empty_note(filters, "rewards paid"))
+ui.chart_tabs("revenue_chart", {
+    "Revenue by lead type": lambda: ui.plot(
+        charts.revenue_by, ui.query("conversion_by_dimension", filters, dimension="lead_type"),
+        "lead type", ui.empty_note(filters, "deals won")),
+    "Revenue by branch": lambda: ui.plot(
+        charts.revenue_by, ui.query("conversion_by_dimension", filters, dimension="branch"),
+        "branch", ui.empty_note(filters, "deals won")),
+    "Reward cost by month": lambda: ui.plot(charts.reward_cost_by_month, rewards,
+                                            ui.empty_note(filters, "rewards paid")),
+})
 
 st.subheader("Rewards by month and reason")
 ui_table.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",

@@ -14,24 +14,14 @@ ui.total_tiles(["participating_techs", "participation_rate", "leads_submitted",
 by_tech = ui.query("by_tech", filters)
 note = ui.empty_note(filters)
 
-# One chart at a time: only the open tab's chart is fetched and drawn (four charts of up to 500
-# techs took a browser over a second to draw on every visit).
-most, best, both, per_job = st.tabs(["Most leads", "Best conversion", "Volume vs conversion",
-                                     "Leads per 100 jobs"], on_change="rerun",
-                                    key="technicians_chart")
-if most.open:
-    with most:
-        ui.plot(charts.tech_volume, by_tech, note)
-if best.open:
-    with best:
-        ui.plot(charts.tech_conversion, by_tech, note)
-if both.open:
-    with both:
-        ui.plot(charts.volume_vs_conversion, by_tech, note)
-if per_job.open:
-    with per_job:
-        ui.plot(charts.leads_per_100_jobs, ui.query("leads_per_100_jobs_by_tech", filters),
-                ui.empty_note(filters, "service jobs"))
+ui.chart_tabs("technicians_chart", {
+    "Most leads": lambda: ui.plot(charts.tech_volume, by_tech, note),
+    "Best conversion": lambda: ui.plot(charts.tech_conversion, by_tech, note),
+    "Volume vs conversion": lambda: ui.plot(charts.volume_vs_conversion, by_tech, note),
+    "Leads per 100 jobs": lambda: ui.plot(charts.leads_per_100_jobs,
+                                          ui.query("leads_per_100_jobs_by_tech", filters),
+                                          ui.empty_note(filters, "service jobs")),
+})
 
 st.subheader("Leaderboard")
 st.caption("Click a column header to sort. The interval is where each tech's true conversion "

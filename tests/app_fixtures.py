@@ -22,12 +22,32 @@ PAGES = {
     "follow_up": "pages/follow_up.py",
     "data": "pages/data.py",
 }
-# The pages with charts, and how many each draws when opened (Technicians shows one chart tab at a
-# time: TECHNICIANS_CHART_TABS).
-CHART_PAGES = {"overview": 3, "technicians": 1, "conversion": 3, "revenue_rewards": 3,
+# The pages with charts, and how many each draws when opened (some show one chart tab at a time:
+# CHART_TABS).
+CHART_PAGES = {"overview": 3, "technicians": 1, "conversion": 2, "revenue_rewards": 2,
                "follow_up": 3}
-TECHNICIANS_CHART_TABS = ("Most leads", "Best conversion", "Volume vs conversion",
-                          "Leads per 100 jobs")
+# The pages whose charts sit in tabs, only the open one drawn: the tabs' session key, and each
+# tab's label with the start of its chart's title.
+CHART_TABS = {
+    "technicians": ("technicians_chart", {
+        "Most leads": "Leads submitted per tech",
+        "Best conversion": "Conversion per tech",
+        "Volume vs conversion": "Lead volume (leads) vs conversion",
+        "Leads per 100 jobs": "Leads per 100 service jobs",
+    }),
+    "conversion": ("conversion_chart", {
+        "By age of lead": "Cumulative conversion by month submitted and age",
+        "By lead type": "Conversion and win rate by lead type",
+        "By branch": "Conversion and win rate by branch",
+        "Time to close": "Deals won by days from submission to close",
+        "Lost reasons": "Leads lost by reason",
+    }),
+    "revenue_rewards": ("revenue_chart", {
+        "Revenue by lead type": "Revenue attributed by lead type",
+        "Revenue by branch": "Revenue attributed by branch",
+        "Reward cost by month": "Reward cost per month by reason",
+    }),
+}
 
 
 def build_sample_db(folder: Path) -> Path:

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from leadbridge import charts, cli, db, exports, metrics, serve, text, ui_table
 from leadbridge.metrics import Filters
 from tests.app_fixtures import (
+    CHART_TABS,
     DASHBOARD,
     HOSTILE,
     HOSTILE_BRANCH,
@@ -25,7 +26,6 @@ from tests.app_fixtures import (
     HOSTILE_REP,
     PAGES,
     ROOT,
-    TECHNICIANS_CHART_TABS,
     build_hostile_db,
     build_sample_db,
 )
@@ -188,9 +188,10 @@ def test_hostile_names_are_shown_as_text_on_every_page(open_app, hostile_db, pag
     footer = [c for c in shown if "Numbers as of" in c]
     assert footer and text.md(HOSTILE_FILE) in footer[0], "the file's name, escaped, in the footer"
     found = chart_strings(at)
-    if page == "technicians":  # one chart tab at a time: every tab's chart
-        for tab in TECHNICIANS_CHART_TABS:
-            at.session_state["technicians_chart"] = tab
+    if page in CHART_TABS:  # one chart tab at a time: every tab's chart
+        key, tabs = CHART_TABS[page]
+        for tab in tabs:
+            at.session_state[key] = tab
             at.run()
             assert not at.exception, [e.value for e in at.exception]
             found += chart_strings(at)
