@@ -309,6 +309,7 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
             "mapped_lead_types": list(applied.lead_types.values()),
         }
         db.run_script(cur, f"import/parse_{spec.name}", params)
+        cur.execute("drop table stg")  # parsed from: spilled to disk for nothing if kept
         _lay_out(cur, spec, layout)
         if cur.execute("select count(*) from parsed").fetchone()[0] == 0:
             raise ImportRefused(name, "the file has a header row but no data rows: nothing to import")
@@ -585,6 +586,7 @@ def _read_text(cur, staged: _Staged, name: str, table: str | None) -> _Layout:
         if repaired is not None:
             repaired.unlink(missing_ok=True)
     _number_records(cur, name, width, spans, strays)
+    cur.execute("drop table raw_csv")  # numbered into raw: spilled to disk for nothing if kept
     return _Layout(headers, header_line, width, strays, delimiter)
 
 
