@@ -14,12 +14,16 @@ from leadbridge.metrics import Filters
 # Session keys owned by this module.
 START = "rw_start"  # the TOML the what-if starts from (the policy in force, or an upload)
 EDITOR = "rw_rules"
+ORIGIN = "rw_origin"  # (base, start): the TOML the what-if began from, and its table's rules
+DRAFT = "rw_draft"  # (base, rules): the what-if's rules as last simulated, as TOML
 STATUS_PICK = "rw_status"
 GRACE = "rw_grace"
 
 AUDIT_LABELS = {"pending": "Not due yet", "unpaid": "Unpaid", "underpaid": "Underpaid",
                 "overpaid": "Overpaid"}
 DEFAULT_PICK = ("unpaid", "underpaid", "overpaid")  # the leads to fix listed at first
+# The audit's choices, kept while the What if tab is open (ui.lazy_tabs' keep).
+AUDIT_CHOICES = {GRACE: rewards.DEFAULT_GRACE_DAYS, STATUS_PICK: list(DEFAULT_PICK)}
 BEHAVIOUR_NOTE = (
     "The simulation keeps the techs' behaviour as it was: the same leads, the same wins, on the "
     "same days. A different policy may change what techs submit; this does not guess how."
@@ -123,12 +127,11 @@ def audit_tab(filters: Filters, current) -> None:
     policy_caption(current)
     text = _in_force_text(current)
     grace = int(st.number_input(
-        "Grace days", min_value=0, max_value=365, value=rewards.DEFAULT_GRACE_DAYS, step=1,
-        key=GRACE, help="Days payroll has after a lead is submitted or won before its reward is "
+        "Grace days", min_value=0, max_value=365, step=1, key=GRACE, help="Days payroll has after a lead is submitted or won before its reward is "
         "due. Rewards of more recent events are 'not due yet'."))
     # The verdicts picked below (the widget's value from the previous run, the default at first):
     # one audit call brings the totals, the techs and those leads.
-    picked = st.session_state.get(STATUS_PICK, list(DEFAULT_PICK))
+    picked = st.session_state[STATUS_PICK]
     data, leads = _audit(ui.db_file(), ui.data_version(), text, filters, grace,
                          tuple(picked) or tuple(AUDIT_LABELS))
     t = data["totals"]
@@ -164,8 +167,8 @@ def audit_tab(filters: Filters, current) -> None:
         ui_table.table(by_tech, "rewards", "audit-by-tech", filters, key="rw_audit_tech",
                  column_config=AUDIT_TECH_COLUMNS)
     st.subheader("Leads to fix")
-    st.multiselect("Audit verdict", list(AUDIT_LABELS), default=list(DEFAULT_PICK),
-                   format_func=AUDIT_LABELS.get, key=STATUS_PICK)
+    st.multiselect("Audit verdict", list(AUDIT_LABELS), format_func=AUDIT_LABELS.get,
+                   key=STATUS_PICK)
     st.caption(f"{len(leads):,} lead(s)")
     if not leads.empty:
         ui_table.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",
@@ -209,31 +212,57 @@ def _rules_editor(start: policy.Policy, branches: list[str], version: str) -> pd
                           key=f"{EDITOR}_{version}")
 
 
+def _editor_version(text: str) -> str:
+    return str(abs(hash(text)) % 10**8)
+
+
+def _start_text(base: str) -> str:
+    """The TOML the rules table starts from: `base` (the policy in force, or an upload), or, when
+    the user comes back to this tab, the rules they had made of it. Streamlit forgets a table's
+    edits when a run does not draw it (the Audit tab was open), so they are kept as TOML (DRAFT)
+    and the table starts again from them; while it is drawn, it keeps its own start."""
+    origin = st.session_state.get(ORIGIN)
+    if (origin is not None and origin[0] == base
+            and f"{EDITOR}_{_editor_version(origin[1])}" in st.session_state):
+        return origin[1]  # the table is alive: its edits are on top of its start
+    draft = st.session_state.get(DRAFT)
+    start = draft[1] if draft is not None and draft[0] == base else base
+    st.session_state[ORIGIN] = (base, start)
+    return start
+
+
 def what_if_tab(filters: Filters, current) -> None:
-    start_text = st.session_state.get(START) or _in_force_text(current) or policy.EXAMPLE
+    base_text = st.session_state.get(START) or _in_force_text(current) or policy.EXAMPLE
     upload = st.file_uploader("Or start from a policy file (.toml)", type=["toml"],
                               key="rw_whatif_upload")
     if upload is not None:
         uploaded = upload.getvalue().decode("utf-8", errors="replace")
         try:
             policy.parse(uploaded, upload.name)
-            start_text = uploaded
+            base_text = uploaded
         except policy.PolicyError as exc:
             st.error(_plain(str(exc)))
+    base = policy.parse(base_text)
+    start_text = _start_text(base_text)
     start = policy.parse(start_text)
+    source = ("the policy in force" if current is not None and base_text == _in_force_text(current)
+              else _plain(base.name))
     st.caption("Change the rules below (add or remove rows); the figures follow. Started from "
-               + ("the policy in force." if current is not None and start_text ==
-                  _in_force_text(current) else _plain(f"{start.name}.")))
+               + source + (", with the changes you made before." if start_text != base_text
+                           else "."))
     branches = sorted(ui.query("filter_choices").query("kind == 'branch'")["value"].tolist())
-    version = str(abs(hash(start_text)) % 10**8)
     left, right = st.columns([3, 1])
     with left:
-        edited = _rules_editor(start, branches, version)
+        edited = _rules_editor(start, branches, _editor_version(start_text))
     try:
-        draft = policy.from_rows(f"{start.name} (what if)", edited.to_dict("records"))
+        draft = policy.from_rows(f"{base.name} (what if)", edited.to_dict("records"))
     except policy.PolicyError as exc:
         st.error(_plain(f"These rules cannot be simulated: {exc}"))
         return
+    if draft.rules == base.rules:
+        st.session_state.pop(DRAFT, None)
+    else:
+        st.session_state[DRAFT] = (base_text, policy.to_toml(policy.Policy(base.name, draft.rules)))
     with right:
         st.markdown("**In plain words**")
         for rule in draft.rules:
@@ -271,7 +300,7 @@ def what_if_tab(filters: Filters, current) -> None:
              filters, key="rw_sim_tech", column_config=SIM_TECH_COLUMNS)
     st.subheader("Keep this policy")
     cols = st.columns([2, 1, 1], vertical_alignment="bottom")
-    name = cols[0].text_input("Name", value=f"{start.name} (what if)", key="rw_save_name")
+    name = cols[0].text_input("Name", value=f"{base.name} (what if)", key="rw_save_name")
     kept = policy.Policy(name.strip() or draft.name, draft.rules)
     if cols[1].button("Save as a new policy", key="rw_save"):
         try:

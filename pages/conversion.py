@@ -11,7 +11,7 @@ note = ui.empty_note(filters)
 ui.plot(charts.funnel, ui.query("funnel", filters), note)
 by_type = ui.query("conversion_by_dimension", filters, dimension="lead_type")
 by_branch = ui.query("conversion_by_dimension", filters, dimension="branch")
-ui.chart_tabs("conversion_chart", {
+ui.lazy_tabs("conversion_chart", {
     "By age of lead": lambda: ui.plot(charts.cohort_heatmap,
                                       ui.query("cohort_conversion_by_age", filters), note),
     "By lead type": lambda: ui.plot(charts.conversion_by, by_type, "lead type", note),

@@ -15,7 +15,7 @@ ui.total_tiles(["revenue_attributed", "deals_won", "reward_cost", "cost_per_won_
 monthly = ui.query("monthly", filters)
 ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"))
 rewards = ui.query("reward_cost_by_month_reason", filters)
-ui.chart_tabs("revenue_chart", {
+ui.lazy_tabs("revenue_chart", {
     "Revenue by lead type": lambda: ui.plot(
         charts.revenue_by, ui.query("conversion_by_dimension", filters, dimension="lead_type"),
         "lead type", ui.empty_note(filters, "deals won")),

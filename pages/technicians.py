@@ -14,7 +14,7 @@ ui.total_tiles(["participating_techs", "participation_rate", "leads_submitted",
 by_tech = ui.query("by_tech", filters)
 note = ui.empty_note(filters)
 
-ui.chart_tabs("technicians_chart", {
+ui.lazy_tabs("technicians_chart", {
     "Most leads": lambda: ui.plot(charts.tech_volume, by_tech, note),
     "Best conversion": lambda: ui.plot(charts.tech_conversion, by_tech, note),
     "Volume vs conversion": lambda: ui.plot(charts.volume_vs_conversion, by_tech, note),

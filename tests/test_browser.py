@@ -382,5 +382,15 @@ def test_a_manager_audits_payroll_and_tries_another_policy(server, browser, tmp_
         assert after != before
         assert _dollars(after) > _dollars(before) + 6000 * 250  # $275 more on some 6,000 leads
         _shoot(page, "rewards_what_if")
+
+        # Only the open tab is drawn: the changed rules outlast a visit to the Audit tab.
+        page.get_by_role("tab", name="Audit").click()
+        page.get_by_text("Leads to fix").wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        page.get_by_role("tab", name="What if").click()
+        page.get_by_text("with the changes you made before").wait_for(timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        assert page.get_by_text("$300 for every lead").count() == 1
+        assert _tile(page, "Simulated cost") == after
     finally:
         page.close()

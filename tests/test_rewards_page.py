@@ -30,6 +30,12 @@ def open_page(monkeypatch, db_file) -> AppTest:
     return at.run()
 
 
+def what_if(at: AppTest) -> AppTest:
+    """Open the What if tab (only the open tab is drawn)."""
+    at.session_state["rw_tab"] = "What if"
+    return at.run()
+
+
 def tile(at: AppTest, label: str) -> str:
     matches = [m.value for m in at.metric if m.label.startswith(label)]
     assert matches, f"no tile {label!r}; tiles: {[m.label for m in at.metric]}"
@@ -67,8 +73,30 @@ def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
                                                                         zero["unpaid_amount"])
 
 
-def test_a_changed_rule_changes_the_what_if_figures(monkeypatch, sample_db):
+def test_only_the_open_tab_is_drawn_and_the_audits_choices_outlast_a_visit_to_what_if(
+        monkeypatch, sample_db):
     at = open_page(monkeypatch, sample_db)
+    assert [t.label for t in at.tabs] == ["Audit", "What if"]
+    assert not at.data_editor and not [m for m in at.metric if m.label == "Simulated cost"]
+    at.number_input(key="rw_grace").set_value(0).run()
+    at.multiselect(key="rw_status").set_value(["overpaid"]).run()
+    unpaid = tile(at, "Unpaid")
+    what_if(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.data_editor) == 1 and not [m for m in at.metric if m.label == "Earned"]
+    assert not at.number_input and not at.multiselect(key="lb_branch").value  # Audit's not drawn
+    at.session_state["rw_tab"] = "Audit"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="rw_grace").value == 0
+    assert at.multiselect(key="rw_status").value == ["overpaid"]
+    assert tile(at, "Unpaid") == unpaid
+    to_fix = next(d.value for d in at.dataframe if "audit" in d.value.columns)
+    assert set(to_fix["audit"]) == {"overpaid"}
+
+
+def test_a_changed_rule_changes_the_what_if_figures(monkeypatch, sample_db):
+    at = what_if(open_page(monkeypatch, sample_db))
     con = db.connect(sample_db)
     chosen = policy.parse(sample.REWARD_POLICY_TEXT)
     before = rewards.simulate(con, chosen, DEFAULT)["totals"]
@@ -97,4 +125,6 @@ def test_without_a_policy_the_page_asks_for_one(monkeypatch, sample_db, tmp_path
     at = open_page(monkeypatch, copy_db(sample_db, tmp_path))  # no policies/ beside the copy
     assert not at.exception, [e.value for e in at.exception]
     assert any("No reward policy is in force yet" in i.value for i in at.info)
+    what_if(at)
+    assert not at.exception, [e.value for e in at.exception]
     assert len(at.data_editor) == 1  # the what-if starts from the example policy
