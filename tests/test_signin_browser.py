@@ -74,6 +74,9 @@ TITLES = {"overview": "Overview", "technicians": "Technicians", "conversion": "C
           "follow_up": "Sales follow-up", "data": "Data"}
 # Pages without a chart on first view (Lead quality lists; the meeting opens on numbers).
 NO_CHART = ("lead_quality", "meeting")
+# The tabs drawn only when opened that show other things (Reward program's What if) or branches.
+OTHER_TABS = {"rewards": ("What if",), "conversion": ("By branch",),
+              "revenue_rewards": ("Revenue by branch",)}
 # Per-person money (ACCESS.md): revenue attributed, reward cost, revenue per reward dollar, the
 # payouts of one person, the revenue credited to one tech's lead.
 PERSON_MONEY = {"revenue_attributed", "reward_cost", "revenue_per_reward_dollar", "amount",
@@ -195,6 +198,13 @@ def _open_page(page, url: str, key: str) -> None:
     page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
 
 
+def _open_tab(page, label: str) -> None:
+    """Open a tab of the page (only the open tab is drawn) and wait until it is drawn."""
+    page.get_by_role("tab", name=label).click()
+    _idle(page)
+    page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
+
+
 def _nav_titles(page) -> set[str]:
     nav = page.locator("[data-testid=stSidebarNav]")
     links = nav.locator("[data-testid=stSidebarNavLink]").all_inner_texts()
@@ -207,8 +217,9 @@ def _text(page) -> str:
 
 
 def _open_expanders(page) -> None:
-    for summary in page.locator("[data-testid=stExpander] summary").all():
-        if summary.is_visible():
+    for details in page.locator("[data-testid=stExpander] details").all():
+        summary = details.locator("summary")
+        if summary.is_visible() and details.get_attribute("open") is None:  # a click closes one
             summary.click()
             _idle(page)
 
@@ -294,6 +305,7 @@ def test_an_exec_signs_in_sees_everything_and_signs_out(dashboard, browser):
         text = _text(page)
         _shoot(page, "exec_overview")
         _open_page(page, url, "conversion")
+        _open_tab(page, "By branch")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
         text = _text(page)
         assert all(b in text for b in BRANCHES), "an exec sees every branch"
@@ -337,17 +349,19 @@ def test_a_boston_manager_sees_boston_only_on_every_page_and_table(dashboard, br
         money_seen = False
         for key in ALL_PAGES[:-1]:
             _open_page(page, url, key)
-            if key not in NO_CHART:  # attached: the Reward program draws in a hidden tab too
-                page.wait_for_selector(".js-plotly-plot .main-svg", state="attached",
-                                       timeout=PAGE_TIMEOUT_MS)
-            _no_exception(page, key)
-            _shoot(page, f"manager_{key}")
-            if key == "meeting":
-                _assert_deck_has_only(page, {"Boston"})
-            tables = _csv_downloads(page)
-            _no_exception(page, key)
-            _assert_only_branches(page, key, {"Boston"}, tables)
-            money_seen |= any(PERSON_MONEY & set(rows[0]) for _, rows in tables if rows)
+            for tab in (None, *OTHER_TABS.get(key, ())):  # only the open tab is drawn
+                if tab is not None:
+                    _open_tab(page, tab)
+                if key not in NO_CHART and (key, tab) != ("rewards", None):
+                    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
+                _no_exception(page, key)
+                _shoot(page, f"manager_{key}" + (f"_{tab.replace(' ', '_')}" if tab else ""))
+                if key == "meeting":
+                    _assert_deck_has_only(page, {"Boston"})
+                tables = _csv_downloads(page)
+                _no_exception(page, key)
+                _assert_only_branches(page, key, {"Boston"}, tables)
+                money_seen |= any(PERSON_MONEY & set(rows[0]) for _, rows in tables if rows)
         assert money_seen, "a manager sees per-person money in their branch"
         log = (data_dir / "access.log").read_text(encoding="utf-8")
         assert '"who": "sam@example.com", "action": "deck"' in log
