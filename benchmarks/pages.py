@@ -76,24 +76,23 @@ PAGES: dict[str, tuple[Call, ...]] = {
     "lead_quality": QUALITY,
     "conversion": (
         _call("funnel"),
-        _call("cohort_conversion_by_age"),
-        _call("conversion_by_dimension", dimension="lead_type"),
+        _call("conversion_by_dimension", dimension="lead_type"),  # the tables below the tabs
         _call("conversion_by_dimension", dimension="branch"),
-        _call("time_to_close"),
-        _call("lost_reasons"),
+        _call("cohort_conversion_by_age"),  # its first chart tab; the others query when opened
     ),
     "revenue_rewards": (
         _call("clawbacks"),
         _call("totals"),
         _call("totals", PREVIOUS),
         _call("monthly"),
-        _call("conversion_by_dimension", dimension="lead_type"),
-        _call("conversion_by_dimension", dimension="branch"),
         _call("reward_cost_by_month_reason"),
+        # its first chart tab; "Revenue by branch" queries by branch when opened
+        _call("conversion_by_dimension", dimension="lead_type"),
     ),
     "meeting": (
         _call(MEETING),
     ),
+    # Both tabs: the Audit (drawn first), then the What if opened (it simulates the policy).
     "rewards": (
         _call(REWARD_AUDIT),
         _call(REWARD_SIMULATION),
