@@ -352,6 +352,8 @@ def test_a_manager_audits_payroll_and_tries_another_policy(server, browser, tmp_
         assert page.get_by_text("Policy in force since Nov 1, 2024").count() == 1
         assert _tile(page, "Unpaid").startswith("$")
         _shoot(page, "rewards_audit")
+        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)  # after the shot's resizes
+        page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
         with page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
             page.get_by_role("button", name="Download corrections for payroll (CSV)").click()
         saved = tmp_path / "corrections.csv"
