@@ -101,6 +101,20 @@ def browser():
 # Streamlit draws a grey skeleton for an element until the code of its kind has loaded (metrics,
 # tables, pickers, buttons, charts): an element's text is not there before.
 NO_SKELETON = "() => !document.querySelector('[data-testid=stSkeleton]')"
+# A tab drawn only when opened (ui.lazy_tabs) is empty until the rerun its click starts has drawn
+# it: the open tab's panel has content again (the app may still look idle right after the click).
+OPEN_TAB_DRAWN = ("() => { const p = [...document.querySelectorAll('[role=tabpanel]')]"
+                  ".filter(e => !e.hidden && e.offsetParent !== null);"
+                  " return p.length > 0 && p.every(e =>"
+                  " e.querySelector('[data-testid=stElementContainer]')); }")
+
+
+def open_tab(page, label: str) -> None:
+    """Click a tab and wait until its content is drawn (no skeleton left)."""
+    page.get_by_role("tab", name=label).click()
+    page.wait_for_function(OPEN_TAB_DRAWN, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
 
 
 def _open(browser, url: str, size: tuple[int, int]):
@@ -364,8 +378,8 @@ def test_a_manager_audits_payroll_and_tries_another_policy(server, browser, tmp_
         assert len(planted) == 2 and ",recover,-25.0," in planted[0] and ",pay,25.0," in planted[1]
         assert any(",L-100404,pay,25.0," in line for line in lines)  # never paid
 
-        page.get_by_role("tab", name="What if").click()
-        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+        open_tab(page, "What if")
+        page.get_by_text("Change the rules below").wait_for(timeout=PAGE_TIMEOUT_MS)
         before = _tile(page, "Simulated cost")
         editor = page.locator("[data-testid=stDataFrame]:visible").first
         editor.scroll_into_view_if_needed()
@@ -386,10 +400,9 @@ def test_a_manager_audits_payroll_and_tries_another_policy(server, browser, tmp_
         _shoot(page, "rewards_what_if")
 
         # Only the open tab is drawn: the changed rules outlast a visit to the Audit tab.
-        page.get_by_role("tab", name="Audit").click()
+        open_tab(page, "Audit")
         page.get_by_text("Leads to fix").wait_for(timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
-        page.get_by_role("tab", name="What if").click()
+        open_tab(page, "What if")
         page.get_by_text("with the changes you made before").wait_for(timeout=PAGE_TIMEOUT_MS)
         page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
         assert page.get_by_text("$300 for every lead").count() == 1

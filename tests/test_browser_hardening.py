@@ -23,6 +23,7 @@ from tests.test_browser import (
     _path,
     _require_chromium,
     browser,  # noqa: F401 - the shared Chromium fixture
+    open_tab,
 )
 
 pytestmark = pytest.mark.browser
@@ -81,8 +82,7 @@ def test_no_link_or_markup_from_hostile_names_on_any_page(hostile_server, browse
         others = ("What if",) if name == "rewards" else tuple(CHART_TABS.get(name, ("", {}))[1])[1:]
         for tab in (None, *others):
             if tab is not None:
-                page.get_by_role("tab", name=tab).click()
-                page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
+                open_tab(page, tab)
             if name not in ("data", "lead_quality") and (name, tab) != ("rewards", None):
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
                 page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)

@@ -33,6 +33,7 @@ from tests.test_browser import (
     SERVER_START_TIMEOUT,
     _free_port,
     _require_chromium,
+    open_tab,
 )
 
 ARTIFACTS = ROOT / "test-artifacts" / "signin"
@@ -198,13 +199,6 @@ def _open_page(page, url: str, key: str) -> None:
     page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
 
 
-def _open_tab(page, label: str) -> None:
-    """Open a tab of the page (only the open tab is drawn) and wait until it is drawn."""
-    page.get_by_role("tab", name=label).click()
-    _idle(page)
-    page.wait_for_function(NO_SKELETON, timeout=PAGE_TIMEOUT_MS)
-
-
 def _nav_titles(page) -> set[str]:
     nav = page.locator("[data-testid=stSidebarNav]")
     links = nav.locator("[data-testid=stSidebarNavLink]").all_inner_texts()
@@ -305,7 +299,7 @@ def test_an_exec_signs_in_sees_everything_and_signs_out(dashboard, browser):
         text = _text(page)
         _shoot(page, "exec_overview")
         _open_page(page, url, "conversion")
-        _open_tab(page, "By branch")
+        open_tab(page, "By branch")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
         text = _text(page)
         assert all(b in text for b in BRANCHES), "an exec sees every branch"
@@ -351,7 +345,7 @@ def test_a_boston_manager_sees_boston_only_on_every_page_and_table(dashboard, br
             _open_page(page, url, key)
             for tab in (None, *OTHER_TABS.get(key, ())):  # only the open tab is drawn
                 if tab is not None:
-                    _open_tab(page, tab)
+                    open_tab(page, tab)
                 if key not in NO_CHART and (key, tab) != ("rewards", None):
                     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
                 _no_exception(page, key)
