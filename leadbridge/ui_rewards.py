@@ -13,6 +13,7 @@ from leadbridge.metrics import Filters
 
 # Session keys owned by this module.
 START = "rw_start"  # the TOML the what-if starts from (the policy in force, or an upload)
+TABS = "rw_tab"  # the open tab: Audit or What if
 EDITOR = "rw_rules"
 ORIGIN = "rw_origin"  # (base, start): the TOML the what-if began from, and its table's rules
 DRAFT = "rw_draft"  # (base, rules): the what-if's rules as last simulated, as TOML
@@ -127,8 +128,9 @@ def audit_tab(filters: Filters, current) -> None:
     policy_caption(current)
     text = _in_force_text(current)
     grace = int(st.number_input(
-        "Grace days", min_value=0, max_value=365, step=1, key=GRACE, help="Days payroll has after a lead is submitted or won before its reward is "
-        "due. Rewards of more recent events are 'not due yet'."))
+        "Grace days", min_value=0, max_value=365, step=1, key=GRACE,
+        help="Days payroll has after a lead is submitted or won before its reward is due. "
+        "Rewards of more recent events are 'not due yet'."))
     # The verdicts picked below (the widget's value from the previous run, the default at first):
     # one audit call brings the totals, the techs and those leads.
     picked = st.session_state[STATUS_PICK]
@@ -232,7 +234,8 @@ def _start_text(base: str) -> str:
 
 
 def what_if_tab(filters: Filters, current) -> None:
-    base_text = st.session_state.get(START) or _in_force_text(current) or policy.EXAMPLE
+    in_force = _in_force_text(current)  # read once: the file beside the database
+    base_text = st.session_state.get(START) or in_force or policy.EXAMPLE
     upload = st.file_uploader("Or start from a policy file (.toml)", type=["toml"],
                               key="rw_whatif_upload")
     if upload is not None:
@@ -244,9 +247,8 @@ def what_if_tab(filters: Filters, current) -> None:
             st.error(_plain(str(exc)))
     base = policy.parse(base_text)
     start_text = _start_text(base_text)
-    start = policy.parse(start_text)
-    source = ("the policy in force" if current is not None and base_text == _in_force_text(current)
-              else _plain(base.name))
+    start = base if start_text == base_text else policy.parse(start_text)
+    source = "the policy in force" if base_text == in_force else _plain(base.name)
     st.caption("Change the rules below (add or remove rows); the figures follow. Started from "
                + source + (", with the changes you made before." if start_text != base_text
                            else "."))
