@@ -109,6 +109,11 @@ OPEN_TAB_DRAWN = ("() => { const p = [...document.querySelectorAll('[role=tabpan
                   " e.querySelector('[data-testid=stElementContainer]')); }")
 
 
+# At least n Plotly charts, each drawn (a chart draws several .main-svg layers, one after another).
+CHARTS_DRAWN = ("(n) => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
+                " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }")
+
+
 def open_tab(page, label: str) -> None:
     """Click a tab and wait until its content is drawn (no skeleton left)."""
     page.get_by_role("tab", name=label).click()
@@ -163,12 +168,8 @@ def test_every_page_renders_without_errors(server, browser, name, size):
     page = _open(browser, f"{server}/{_path(name)}", size)
     try:
         if name in CHART_PAGES:
-            # The charts mount one after another (a chart draws several .main-svg layers): wait
-            # for the page's charts, each drawn, not for the first drawing only.
-            page.wait_for_function(
-                "(n) => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
-                " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }",
-                arg=CHART_PAGES[name], timeout=PAGE_TIMEOUT_MS)
+            # The page's charts, each drawn, not the first drawing only.
+            page.wait_for_function(CHARTS_DRAWN, arg=CHART_PAGES[name], timeout=PAGE_TIMEOUT_MS)
             assert page.locator(".js-plotly-plot").count() >= CHART_PAGES[name]
         assert page.locator("[data-testid=stException]").count() == 0
         assert page.get_by_role("heading", level=1).count() >= 1
