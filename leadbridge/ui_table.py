@@ -75,13 +75,29 @@ def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
 
 
 def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, key: str,
-          column_config: dict | None = None, height: int | str = "auto") -> None:
+          column_config: dict | None = None, height: int | str = "auto",
+          pick: bool = False) -> pd.Series | None:
     """A table already in memory (a summary): a page of it at a time when long, its downloads
-    written on click."""
+    written on click. With `pick`, a row of the page can be selected (the box at its left):
+    returns that row, or None while none is."""
     first = page_controls(key, len(frame))
     shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
-    st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
+    if not pick:
+        st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
+        download_buttons(lambda: frame, page, name, filters, key)
+        return None
+    state = f"{key}_pick"
+    # A selection is a row's position in the page shown: another page, other filters or new
+    # data put another row there, so the selection is cleared then.
+    shown_for = (first, filters, ui.data_version())
+    if st.session_state.get(f"{state}_for") != shown_for:
+        st.session_state[f"{state}_for"] = shown_for
+        st.session_state[state] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
+                         key=state, on_select="rerun", selection_mode="single-row")
     download_buttons(lambda: frame, page, name, filters, key)
+    rows = [r for r in event.selection.rows if 0 <= r < len(shown)]
+    return shown.iloc[rows[0]] if rows else None
 
 
 def query_table(query: str, count: str, filters: Filters | None, page: str, name: str, key: str,

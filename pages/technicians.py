@@ -24,13 +24,42 @@ ui.lazy_tabs("technicians_chart", {
 })
 
 st.subheader("Leaderboard")
-st.caption("Click a column header to sort. The interval is where each tech's true conversion "
-           "likely lies (95 %): wide for techs with few leads. \"Worth a look\" names a tech's "
-           "lead quality signals (see the Lead quality page).")
-ui_table.table(
+st.caption("Select a tech's row (the box at its left) to see their leads below. Click a column "
+           "header to sort. The interval is where each tech's true conversion likely lies (95 %): "
+           "wide for techs with few leads. \"Worth a look\" names a tech's lead quality signals "
+           "(see the Lead quality page).")
+picked = ui_table.table(
     ui_quality.with_marks(by_tech, filters), "technicians", "leaderboard", filters,
     key="leaderboard", column_config={**ui.TECH_COLUMNS, "worth_a_look": "Worth a look"},
+    pick=True,
 )
+
+st.subheader("One technician")
+# Nothing of one tech is fetched or drawn until a row is selected (or the sidebar names one).
+if picked is None and len(filters.techs) == 1 and len(by_tech) == 1:
+    picked = by_tech.iloc[0]
+if picked is None:
+    st.info(text.md(note) if by_tech.empty else
+            "Select a technician's row in the leaderboard, or pick one in the sidebar's "
+            "Technician filter: their tiles, leads month by month and each lead with what "
+            "became of it.", icon=":material/touch_app:")
+else:
+    tech = picked["tech_id"]
+    one = ui.one_tech(filters, tech)
+    tiles = [("Leads", "count", "leads_submitted"), ("Won", "count", "leads_won"),
+             ("Conversion", "rate", "conversion_rate"),
+             ("Revenue attributed", "money", "revenue_attributed"),
+             ("Rewards paid", "money", "reward_cost")]
+    # Per-person money is not in the engine's rows for someone who may not see it.
+    st.markdown(f"**{text.md(picked['tech_name'])}** ({text.md(tech)})")
+    ui.kpi_tiles([{"label": label, "kind": kind, "value": picked[column]}
+                  for label, kind, column in tiles if column in picked.index])
+    ui.plot(charts.monthly_leads, ui.query("monthly", one), ui.empty_note(one))
+    st.markdown(f"**{text.md(picked['tech_name'])}'s leads and what became of each**")
+    ui_table.query_table("lead_list", "lead_list_count", one, "technicians", f"leads-{tech}",
+                         key="tech_leads", column_config=ui.LEAD_COLUMNS)
+    ui_timeline.lead_story(ui_timeline.shown_rows("lead_list", one, "tech_leads"), "tech_leads",
+                           filters)
 
 st.subheader("Ready for an optional meeting")
 st.caption("Once a tech has earned a first reward (a payout paid, up to the period's end), the "
@@ -41,33 +70,3 @@ if readiness.empty:
 else:
     ui_table.table(readiness, "technicians", "meeting-readiness", filters, key="readiness",
                    column_config={c: meeting.LABELS.get(c, c) for c in readiness.columns})
-
-st.subheader("One technician")
-names = dict(zip(by_tech["tech_id"].tolist(), by_tech["tech_name"].tolist(), strict=True))
-# Nothing of one tech is fetched or drawn until a tech is picked (or the sidebar names one).
-chosen = filters.techs[0] if len(filters.techs) == 1 and filters.techs[0] in names else None
-tech = None
-if not names:
-    st.info(text.md(note))
-else:
-    tech = st.selectbox("Technician", list(names), format_func=lambda t: f"{names[t]} ({t})",
-                        index=list(names).index(chosen) if chosen else None,
-                        placeholder="Pick a technician: their tiles, leads month by month and "
-                                    "each lead with what became of it",
-                        key="technicians_drilldown")
-if tech is not None:
-    one = ui.one_tech(filters, tech)
-    row = by_tech[by_tech["tech_id"] == tech].iloc[0]
-    tiles = [("Leads", "count", "leads_submitted"), ("Won", "count", "leads_won"),
-             ("Conversion", "rate", "conversion_rate"),
-             ("Revenue attributed", "money", "revenue_attributed"),
-             ("Rewards paid", "money", "reward_cost")]
-    # Per-person money is not in the engine's rows for someone who may not see it.
-    ui.kpi_tiles([{"label": label, "kind": kind, "value": row[column]}
-                  for label, kind, column in tiles if column in row.index])
-    ui.plot(charts.monthly_leads, ui.query("monthly", one), ui.empty_note(one))
-    st.markdown(f"**{text.md(names[tech])}'s leads and what became of each**")
-    ui_table.query_table("lead_list", "lead_list_count", one, "technicians", f"leads-{tech}",
-                         key="tech_leads", column_config=ui.LEAD_COLUMNS)
-    ui_timeline.lead_story(ui_timeline.shown_rows("lead_list", one, "tech_leads"), "tech_leads",
-                           filters)

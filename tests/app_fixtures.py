@@ -116,3 +116,13 @@ def build_hostile_db(folder: Path) -> Path:
     assert all(r.ok for r in results), [r.error for r in results]
     con.close()
     return file
+
+
+def pick_technician(at, tech_id: str | None = None):
+    """Select a tech's row in the Technicians leaderboard (the first row by default), as a click
+    on the box at the row's left does, and run the page again."""
+    board = next(d for d in at.dataframe if d.key == "leaderboard_pick")
+    row = 0 if tech_id is None else board.value["tech_id"].tolist().index(tech_id)
+    at.session_state["leaderboard_pick"] = {"selection": {"rows": [row], "columns": [],
+                                                          "cells": []}}
+    return at.run()

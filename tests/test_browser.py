@@ -287,18 +287,16 @@ def test_the_whole_closed_list_opens_under_its_slide(server, browser):
 
 
 def test_a_leads_story_opens_from_the_technicians_lead_list(server, browser):
-    """Pick a lead under one tech's lead list: its timeline opens below, submitted first; saved
-    as test-artifacts/browser/lead_story_1280x800.png."""
+    """Select a tech's row in the leaderboard, then a lead of their list: its timeline opens
+    below, submitted first; saved as test-artifacts/browser/lead_story_1280x800.png."""
     page = _open(browser, f"{server}/technicians", SIZES[0])
     try:
         assert page.locator(".st-key-tech_leads_story").count() == 0, "no tech picked yet"
         page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
-        tech = page.locator(".st-key-technicians_drilldown")
-        tech.scroll_into_view_if_needed()
-        box = tech.get_by_role("combobox")
-        box.click()
-        box.press("ArrowDown")  # the picker's list: the first tech highlighted, then picked
-        box.press("Enter")
+        board = page.locator(".st-key-leaderboard_pick [data-testid=stDataFrameResizable]")
+        board.scroll_into_view_if_needed()
+        # The first tech's row: the box at its left, below the header row (35 px rows).
+        board.click(position={"x": 20, "y": 35 + 17})
         page.wait_for_selector(APP_IDLE, timeout=PAGE_TIMEOUT_MS)
         picker = page.locator(".st-key-tech_leads_story")
         picker.wait_for(timeout=PAGE_TIMEOUT_MS)

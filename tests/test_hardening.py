@@ -28,6 +28,7 @@ from tests.app_fixtures import (
     ROOT,
     build_hostile_db,
     build_sample_db,
+    pick_technician,
 )
 
 RAW = (*HOSTILE, HOSTILE_BRANCH, HOSTILE_CUSTOMER, HOSTILE_LEAD_TYPE, HOSTILE_REP, HOSTILE_FILE)
@@ -178,7 +179,7 @@ def test_hostile_names_are_shown_as_text_on_every_page(open_app, hostile_db, pag
     at = open_app(hostile_db, page, query={"preset": "All data"})
     assert not at.exception, [e.value for e in at.exception]
     if page == "technicians":  # the hostile tech's own section: tiles, chart, lead list
-        at = at.selectbox(key="technicians_drilldown").select_index(0).run()
+        at = pick_technician(at)
         assert not at.exception, [e.value for e in at.exception]
     shown = markdown_texts(at)
     for value in shown:
@@ -283,14 +284,14 @@ def test_a_long_lead_list_shows_a_page_and_the_total(open_app, sample_db):
                                                          techs=[busiest["tech_id"]]))
     assert len(every) > ui_table.PAGE_ROWS, "the sample's busiest tech has a long list"
     at = open_app(sample_db, "technicians", query={"preset": "All data"})
-    at.selectbox(key="technicians_drilldown").select(busiest["tech_id"]).run()
+    pick_technician(at, busiest["tech_id"])
     page_size = ui_table.PAGE_ROWS
-    leads = at.dataframe[-1].value
+    leads = next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
     assert len(leads) == page_size
     assert list(leads["lead_id"]) == list(every["lead_id"][:page_size])
     caption = [c.value for c in at.caption if c.value.startswith("Rows ")]
     assert caption == [f"Rows 1–{page_size} of {len(every):,} · page 1 of "
                        f"{-(-len(every) // page_size)}; the downloads hold every row"]
     at.number_input(key="tech_leads_page").set_value(2).run()
-    leads = at.dataframe[-1].value
+    leads = next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
     assert list(leads["lead_id"]) == list(every["lead_id"][page_size:2 * page_size])

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, importer, report
+from leadbridge import db, importer, metrics, report
 from leadbridge.metrics import Filters
 from tests.app_fixtures import (
     CHART_PAGES,
@@ -16,6 +16,7 @@ from tests.app_fixtures import (
     PAGES,
     build_sample_db,
     copy_db,
+    pick_technician,
 )
 
 # The default view: the last 12 months counted back from the sample's latest complete month.
@@ -104,6 +105,43 @@ def test_choosing_a_lead_type_narrows_the_technicians_leaderboard(open_app, samp
     after = at.dataframe[0].value["leads_submitted"].sum()
     wanted = totals(sample_db, Filters.months(*DEFAULT, lead_types=["upgrade"]))
     assert after == wanted["leads_submitted"] < before
+
+
+HINT = "Select a technician's row in the leaderboard"
+
+
+def one_tech_leads(at: AppTest):
+    return next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
+
+
+def test_a_leaderboard_row_opens_that_technicians_section(open_app, sample_db):
+    """Nothing of one tech is shown until their row is selected; then their tiles are their
+    leaderboard row's, the lead list is theirs; another filter clears the selection."""
+    at = open_app(sample_db, "technicians")
+    assert any(HINT in i.value for i in at.info)
+    assert not any("lead_id" in d.value.columns for d in at.dataframe)
+    row = at.dataframe[0].value.iloc[3]
+    at = pick_technician(at, row["tech_id"])
+    no_exception(at)
+    assert not any(HINT in i.value for i in at.info)
+    theirs = totals(sample_db, Filters.months(*DEFAULT, techs=[row["tech_id"]]))
+    assert tile(at, "Leads") == f"{row['leads_submitted']:,}" == f"{theirs['leads_submitted']:,}"
+    assert tile(at, "Won") == f"{theirs['leads_won']:,}"
+    assert set(one_tech_leads(at)["tech_id"]) == {row["tech_id"]}
+    at.session_state["lb_lead_type"] = ["upgrade"]
+    at.run()
+    no_exception(at)
+    assert any(HINT in i.value for i in at.info), "the row selected was of other filters"
+
+
+def test_one_technician_in_the_sidebar_opens_their_section(open_app, sample_db):
+    by_tech = metrics.run(db.connect(sample_db), "by_tech", Filters.months(*DEFAULT))
+    tech = by_tech.iloc[0]
+    at = open_app(sample_db, "technicians", query={"tech": tech["tech_id"]})
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 1
+    assert tile(at, "Leads") == f"{tech['leads_submitted']:,}"
+    assert set(one_tech_leads(at)["tech_id"]) == {tech["tech_id"]}
 
 
 @pytest.mark.parametrize("page", CHART_TABS)

@@ -114,7 +114,8 @@ def story_of(at, key: str):
 def test_a_leads_story_opens_from_the_list(monkeypatch, sample_db, page, key):
     at = open_page(monkeypatch, sample_db, page)
     if page == "technicians":  # the lead list is one tech's: pick the first
-        at = at.selectbox(key="technicians_drilldown").select_index(0).run()
+        from tests.app_fixtures import pick_technician
+        at = pick_technician(at)
     lead_id, frame, at = story_of(at, key)
     con = db.connect(sample_db)
     expected = timeline.lead_timeline(con, lead_id)
