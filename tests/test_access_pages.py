@@ -8,10 +8,12 @@ laptop's local exec, as before.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import access
+from leadbridge import access, ui
 from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, pick_technician
 
 ACCESS_TOML = """\
@@ -256,3 +258,38 @@ def test_a_boston_manager_sees_only_boston_techs_on_the_pages_of_their_own_engin
     assert "Hartford" not in shown and "Worcester" not in shown
     if page == "rewards":
         assert seen & boston  # the audit shows Boston's techs
+
+
+def test_a_long_list_of_techs_is_searched_in_the_sidebar(open_as, monkeypatch):
+    """Beyond ui.TECH_LIST_MAX techs the Technician filter offers the matches of a search (and
+    the techs already chosen), not every tech: the search finds by name or ID, a pick filters
+    the page, and the pick stays when the search changes."""
+    monkeypatch.setattr(ui, "TECH_LIST_MAX", 10)  # the sample's techs are a long list now
+    at = open_as("dana@example.com", "technicians")
+    no_exception(at)
+    assert at.multiselect(key="lb_tech").options == []
+    count = re.search(r"\(([\d,]+) techs\)", at.text_input(key="lb_tech_find").placeholder)
+    assert count and int(count[1]) > 10, "the search says how many techs it looks through"
+    at.text_input(key="lb_tech_find").input("moreau").run()
+    found = at.multiselect(key="lb_tech").options
+    assert found and all("Moreau" in name for name in found)
+    at.multiselect(key="lb_tech").select("0216").run()
+    no_exception(at)
+    assert at.query_params["tech"] == "0216"
+    assert list(at.dataframe[0].value["tech_id"]) == ["0216"], "the leaderboard is the tech's"
+    at.text_input(key="lb_tech_find").input("0105").run()
+    assert at.multiselect(key="lb_tech").value == ["0216"], "the pick stays"
+    assert set(at.multiselect(key="lb_tech").options) == {"Kevin Moreau (0216)",
+                                                         "Shawn Lynch (0105)"}
+    at.text_input(key="lb_tech_find").input("no such *name*").run()
+    assert any("contains “no such \\*name\\*”" in c.value for c in at.sidebar.caption)
+
+
+def test_a_tech_search_matches_every_word_of_a_name_or_id():
+    techs = {"0105": "Shawn Lynch (0105)", "0216": "Kevin Moreau (0216)",
+             "0153": "Maria Moreau (0153)", "1216": "Ann Lee (1216)"}
+    assert ui.matching_techs(techs, "moreau") == ["0216", "0153"]
+    assert ui.matching_techs(techs, "  MARIA   moreau ") == ["0153"]
+    assert ui.matching_techs(techs, "216") == ["0216", "1216"]
+    assert ui.matching_techs(techs, "moreau", limit=1) == ["0216"]
+    assert ui.matching_techs(techs, "   ") == [] and ui.matching_techs(techs, "zed") == []
