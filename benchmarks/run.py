@@ -250,12 +250,13 @@ def browser_summary(measured: dict | None) -> dict:
            "browser_open_s": {p: w["open"]["median"] for p, w in summary.items()}}
     if all("first_visit" in w for w in summary.values()):
         out["browser_first_visit_s"] = {p: w["first_visit"]["median"] for p, w in summary.items()}
-    text = [w for name, w in floor.items() if name != "chart"]
+    text = [w for name, w in floor.items() if name not in ("chart", "table")]
     if text:  # Streamlit alone: its slowest page of a title and a line, each way
         out["browser_floor_s"] = {way: max(w[way]["median"] for w in text) for way in browser.WAYS}
-    if "chart" in floor:  # Streamlit alone with one small Plotly chart
-        out["browser_floor_chart_s"] = {way: floor["chart"][way]["median"]
-                                        for way in browser.WAYS}
+    # Streamlit alone with one small Plotly chart; with one table of 200 rows
+    for name, key in (("chart", "browser_floor_chart_s"), ("table", "browser_floor_table_s")):
+        if name in floor:
+            out[key] = {way: floor[name][way]["median"] for way in browser.WAYS}
     return out
 
 
@@ -376,7 +377,8 @@ def markdown(results: dict) -> str:
         line(f"{page}: Chromium, first visit (median)",
              lambda s, p=page: s.get("browser_first_visit_s", {}).get(p), "s")
     for key, floor in (("browser_floor_s", "a title and a line"),
-                       ("browser_floor_chart_s", "a title and one Plotly chart")):
+                       ("browser_floor_chart_s", "a title and one Plotly chart"),
+                       ("browser_floor_table_s", "a title and one table of 200 rows")):
         for way, what in (("click", "sidebar click"), ("open", "open URL"),
                           ("first_visit", "first visit")):
             line(f"Streamlit alone ({floor}): Chromium, {what} (median)",
