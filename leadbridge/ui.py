@@ -522,6 +522,12 @@ TECH_COLUMNS = {
     "revenue_per_reward_dollar": _money("Revenue per reward $"),
 }
 
+# What a long leaderboard can be sorted by before it is paged (largest first; the first is the
+# default).
+TECH_SORT = {"leads_submitted": "Leads", "leads_won": "Won", "conversion_rate": "Conversion",
+             "conversion_ci_low": "Interval low", "revenue_attributed": "Revenue",
+             "reward_cost": "Rewards", "revenue_per_reward_dollar": "Revenue per reward $"}
+
 LEAD_COLUMNS = {
     "lead_id": "Lead", "submitted_at": st.column_config.DateColumn("Submitted"),
     "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch", "lead_type": "Type",

@@ -74,12 +74,34 @@ def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
     return first
 
 
+def _sorted(frame: pd.DataFrame, sort: dict[str, str], key: str) -> tuple[pd.DataFrame, str]:
+    """The frame in the order chosen in a "Sort all rows by" picker of `sort` ({column: label},
+    largest first; the first is the default): clicking a header sorts only the page shown."""
+    state = f"{key}_sort"
+    if st.session_state.get(state) not in sort:
+        st.session_state[state] = next(iter(sort))
+
+    def first_page() -> None:
+        st.session_state[f"{key}_page"] = 1
+
+    column = st.selectbox("Sort all rows by", list(sort), format_func=sort.get, key=state,
+                          on_change=first_page, width=260,
+                          help="Largest first, over every row; a click on a column's header "
+                               "sorts only the page shown.")
+    return frame.sort_values(column, ascending=False, kind="stable", na_position="last"), column
+
+
 def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, key: str,
           column_config: dict | None = None, height: int | str = "auto",
-          pick: bool = False) -> pd.Series | None:
+          pick: bool = False, sort: dict[str, str] | None = None) -> pd.Series | None:
     """A table already in memory (a summary): a page of it at a time when long, its downloads
-    written on click. With `pick`, a row of the page can be selected (the box at its left):
+    written on click. With `sort` ({column: label}), a long table is sorted by the column chosen
+    before it is paged. With `pick`, a row of the page can be selected (the box at its left):
     returns that row, or None while none is."""
+    order = None
+    sort = {c: label for c, label in (sort or {}).items() if c in frame.columns}
+    if sort and len(frame) > PAGE_ROWS:
+        frame, order = _sorted(frame, sort, key)
     first = page_controls(key, len(frame))
     shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
     if not pick:
@@ -87,9 +109,9 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
         download_buttons(lambda: frame, page, name, filters, key)
         return None
     state = f"{key}_pick"
-    # A selection is a row's position in the page shown: another page, other filters or new
+    # A selection is a row's position in the page shown: another page, order, filters or new
     # data put another row there, so the selection is cleared then.
-    shown_for = (first, filters, ui.data_version())
+    shown_for = (first, order, filters, ui.data_version())
     if st.session_state.get(f"{state}_for") != shown_for:
         st.session_state[f"{state}_for"] = shown_for
         st.session_state[state] = {"selection": {"rows": [], "columns": [], "cells": []}}

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, importer, metrics, report
+from leadbridge import db, importer, metrics, report, ui_table
 from leadbridge.metrics import Filters
 from tests.app_fixtures import (
     CHART_PAGES,
@@ -229,3 +229,27 @@ def test_every_table_has_its_csv_and_excel_downloads(open_app, sample_db, page):
     labels = [b.label for b in at.get("download_button")]
     tables = len(at.dataframe) - len(at.data_editor)  # a table being edited is not data
     assert labels.count("Download CSV") == labels.count("Download Excel") == tables
+
+
+def test_a_long_leaderboard_is_sorted_over_every_row_before_it_is_paged(open_app, sample_db,
+                                                                       monkeypatch):
+    """A leaderboard longer than a page is sorted by the column chosen (largest first) before it
+    is paged; a new order starts at page 1 and clears the row selected."""
+    monkeypatch.setattr(ui_table, "PAGE_ROWS", 10)  # the sample's techs make four pages now
+    every = metrics.run(db.connect(sample_db), "by_tech", Filters.months(*DEFAULT))
+    at = open_app(sample_db, "technicians")
+    no_exception(at)
+    assert at.selectbox(key="leaderboard_sort").value == "leads_submitted"
+    shown = at.dataframe[0].value
+    assert len(shown) == 10
+    assert list(shown["leads_submitted"]) == sorted(every["leads_submitted"], reverse=True)[:10]
+    at.number_input(key="leaderboard_page").set_value(2).run()
+    at = pick_technician(at)
+    assert any(m.label == "Won" for m in at.metric)
+    at.selectbox(key="leaderboard_sort").set_value("conversion_rate").run()
+    no_exception(at)
+    assert at.number_input(key="leaderboard_page").value == 1
+    shown = at.dataframe[0].value
+    best = every["conversion_rate"].sort_values(ascending=False, na_position="last")
+    assert list(shown["conversion_rate"]) == list(best[:10])
+    assert any(HINT in i.value for i in at.info), "the row selected was of the other order"
