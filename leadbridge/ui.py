@@ -204,7 +204,8 @@ def matching_techs(techs: dict[str, str], search: str, limit: int = TECH_MATCHES
         return []
     found = []
     for tech, label in techs.items():
-        if all(w in label.casefold() for w in words):
+        folded = label.casefold()
+        if all(w in folded for w in words):
             found.append(tech)
             if len(found) == limit:
                 break

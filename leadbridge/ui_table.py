@@ -54,11 +54,16 @@ def download_buttons(build: Callable[[], pd.DataFrame], page: str, table: str,
                         on_click="ignore")
 
 
+def _page_key(key: str) -> str:
+    """The session key of a table's page number (its page picker)."""
+    return f"{key}_page"
+
+
 def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
     """The page picker of a table of `total` rows and its caption; returns the first row shown."""
     page_rows = page_rows or PAGE_ROWS
     pages = max(1, -(-total // page_rows))
-    state = f"{key}_page"
+    state = _page_key(key)
     if not isinstance(st.session_state.get(state), int) or not 1 <= st.session_state[state] <= pages:
         st.session_state[state] = 1
     if pages > 1:
@@ -82,7 +87,7 @@ def _sorted(frame: pd.DataFrame, sort: dict[str, str], key: str) -> tuple[pd.Dat
         st.session_state[state] = next(iter(sort))
 
     def first_page() -> None:
-        st.session_state[f"{key}_page"] = 1
+        st.session_state[_page_key(key)] = 1
 
     column = st.selectbox("Sort all rows by", list(sort), format_func=sort.get, key=state,
                           on_change=first_page, width=260,
@@ -104,22 +109,23 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
         frame, order = _sorted(frame, sort, key)
     first = page_controls(key, len(frame))
     shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
+    picked = None
     if not pick:
         st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
-        download_buttons(lambda: frame, page, name, filters, key)
-        return None
-    state = f"{key}_pick"
-    # A selection is a row's position in the page shown: another page, order, filters or new
-    # data put another row there, so the selection is cleared then.
-    shown_for = (first, order, filters, ui.data_version())
-    if st.session_state.get(f"{state}_for") != shown_for:
-        st.session_state[f"{state}_for"] = shown_for
-        st.session_state[state] = {"selection": {"rows": [], "columns": [], "cells": []}}
-    event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
-                         key=state, on_select="rerun", selection_mode="single-row")
+    else:
+        state = f"{key}_pick"
+        # A selection is a row's position in the page shown: another page, order, filters or new
+        # data put another row there, so the selection is cleared then.
+        shown_for = (first, order, filters, ui.data_version())
+        if st.session_state.get(f"{state}_for") != shown_for:
+            st.session_state[f"{state}_for"] = shown_for
+            st.session_state[state] = {"selection": {"rows": [], "columns": [], "cells": []}}
+        event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
+                             key=state, on_select="rerun", selection_mode="single-row")
+        rows = [r for r in event.selection.rows if 0 <= r < len(shown)]
+        picked = shown.iloc[rows[0]] if rows else None
     download_buttons(lambda: frame, page, name, filters, key)
-    rows = [r for r in event.selection.rows if 0 <= r < len(shown)]
-    return shown.iloc[rows[0]] if rows else None
+    return picked
 
 
 def query_table(query: str, count: str, filters: Filters | None, page: str, name: str, key: str,

@@ -25,9 +25,9 @@ ui.lazy_tabs("technicians_chart", {
 
 st.subheader("Leaderboard")
 st.caption("Select a tech's row (the box at its left) to see their leads below. Click a column "
-           "header to sort the rows shown. The interval is where each tech's true conversion likely lies (95 %): "
-           "wide for techs with few leads. \"Worth a look\" names a tech's lead quality signals "
-           "(see the Lead quality page).")
+           "header to sort the rows shown. The interval is where each tech's true conversion "
+           "likely lies (95 %): wide for techs with few leads. \"Worth a look\" names a tech's "
+           "lead quality signals (see the Lead quality page).")
 picked = ui_table.table(
     ui_quality.with_marks(by_tech, filters), "technicians", "leaderboard", filters,
     key="leaderboard", column_config={**ui.TECH_COLUMNS, "worth_a_look": "Worth a look"},
