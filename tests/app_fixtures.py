@@ -126,3 +126,8 @@ def pick_technician(at, tech_id: str | None = None):
     at.session_state["leaderboard_pick"] = {"selection": {"rows": [row], "columns": [],
                                                           "cells": []}}
     return at.run()
+
+
+def lead_list(at):
+    """The first table of the run that lists leads (one per row, with their lead_id)."""
+    return next(d.value for d in at.dataframe if "lead_id" in d.value.columns)

@@ -28,6 +28,7 @@ from tests.app_fixtures import (
     ROOT,
     build_hostile_db,
     build_sample_db,
+    lead_list,
     pick_technician,
 )
 
@@ -286,12 +287,12 @@ def test_a_long_lead_list_shows_a_page_and_the_total(open_app, sample_db):
     at = open_app(sample_db, "technicians", query={"preset": "All data"})
     pick_technician(at, busiest["tech_id"])
     page_size = ui_table.PAGE_ROWS
-    leads = next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
+    leads = lead_list(at)
     assert len(leads) == page_size
     assert list(leads["lead_id"]) == list(every["lead_id"][:page_size])
     caption = [c.value for c in at.caption if c.value.startswith("Rows ")]
     assert caption == [f"Rows 1–{page_size} of {len(every):,} · page 1 of "
                        f"{-(-len(every) // page_size)}; the downloads hold every row"]
     at.number_input(key="tech_leads_page").set_value(2).run()
-    leads = next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
+    leads = lead_list(at)
     assert list(leads["lead_id"]) == list(every["lead_id"][page_size:2 * page_size])

@@ -16,6 +16,7 @@ from tests.app_fixtures import (
     PAGES,
     build_sample_db,
     copy_db,
+    lead_list,
     pick_technician,
 )
 
@@ -110,10 +111,6 @@ def test_choosing_a_lead_type_narrows_the_technicians_leaderboard(open_app, samp
 HINT = "Select a technician's row in the leaderboard"
 
 
-def one_tech_leads(at: AppTest):
-    return next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
-
-
 def test_a_leaderboard_row_opens_that_technicians_section(open_app, sample_db):
     """Nothing of one tech is shown until their row is selected; then their tiles are their
     leaderboard row's, the lead list is theirs; another filter clears the selection."""
@@ -127,7 +124,7 @@ def test_a_leaderboard_row_opens_that_technicians_section(open_app, sample_db):
     theirs = totals(sample_db, Filters.months(*DEFAULT, techs=[row["tech_id"]]))
     assert tile(at, "Leads") == f"{row['leads_submitted']:,}" == f"{theirs['leads_submitted']:,}"
     assert tile(at, "Won") == f"{theirs['leads_won']:,}"
-    assert set(one_tech_leads(at)["tech_id"]) == {row["tech_id"]}
+    assert set(lead_list(at)["tech_id"]) == {row["tech_id"]}
     at.session_state["lb_lead_type"] = ["upgrade"]
     at.run()
     no_exception(at)
@@ -141,7 +138,7 @@ def test_one_technician_in_the_sidebar_opens_their_section(open_app, sample_db):
     no_exception(at)
     assert len(at.dataframe[0].value) == 1
     assert tile(at, "Leads") == f"{tech['leads_submitted']:,}"
-    assert set(one_tech_leads(at)["tech_id"]) == {tech["tech_id"]}
+    assert set(lead_list(at)["tech_id"]) == {tech["tech_id"]}
 
 
 @pytest.mark.parametrize("page", CHART_TABS)
