@@ -22,10 +22,13 @@ st.caption("Import the exports you already have: leads (field service tool), out
 DETECT = "Detect from the file"
 TABLES = {DETECT: None, **{t.description.split(";")[0]: t.name for t in contract.TABLES.values()}}
 
-# Execs also see who may see what (the access file) and the access log.
+# Execs also see who may see what (the access file) and the access log. The Import tab is always
+# drawn (its uploader keeps the files chosen while another tab is looked at); the others are
+# fetched and drawn only while open: their tables and checks cost every run of the page otherwise.
 execs = ui_access.current_person().role == "exec"
 upload_tab, history_tab, quality_tab, *access_tab = st.tabs(
-    ["Import", "Import history & rejects", "Data quality", *(["Access"] if execs else [])])
+    ["Import", "Import history & rejects", "Data quality", *(["Access"] if execs else [])],
+    on_change="rerun", key="data_tab")
 
 with upload_tab:
     files = st.file_uploader(
@@ -108,7 +111,8 @@ with upload_tab:
                                  key=f"superseded_{result['import_id']}",
                                  import_id=result["import_id"])
 
-with history_tab:
+
+def import_history() -> None:
     history = ui.query("import_history")
     if history.empty:
         st.info("No imports yet: upload your exports on the Import tab, or run "
@@ -132,7 +136,8 @@ with history_tab:
 
     ui_mapping.saved_list()
 
-with quality_tab:
+
+def data_quality() -> None:
     st.caption("Gaps between files never block an import; they are listed here so they can be fixed "
                "at the source.")
     for check in quality.CHECKS:
@@ -145,6 +150,9 @@ with quality_tab:
                 st.caption(check.fix)
                 ui_table.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
 
-if access_tab:
-    with access_tab[0]:
-        ui_access.access_tab()
+
+drawn_when_open = [import_history, data_quality, *([ui_access.access_tab] if execs else [])]
+for tab, draw in zip([history_tab, quality_tab, *access_tab], drawn_when_open, strict=True):
+    if tab.open:
+        with tab:
+            draw()

@@ -131,3 +131,10 @@ def pick_technician(at, tech_id: str | None = None):
 def lead_list(at):
     """The first table of the run that lists leads (one per row, with their lead_id)."""
     return next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
+
+
+def open_tab(at, key: str, label: str):
+    """Open a tab of tabs drawn only while open (`st.tabs(..., key=key, on_change="rerun")`), as a
+    click on it does, and run the page again."""
+    at.session_state[key] = label
+    return at.run()

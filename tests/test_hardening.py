@@ -29,6 +29,7 @@ from tests.app_fixtures import (
     build_hostile_db,
     build_sample_db,
     lead_list,
+    open_tab,
     pick_technician,
 )
 
@@ -183,6 +184,11 @@ def test_hostile_names_are_shown_as_text_on_every_page(open_app, hostile_db, pag
         at = pick_technician(at)
         assert not at.exception, [e.value for e in at.exception]
     shown = markdown_texts(at)
+    if page == "data":  # the tabs drawn only while open: the history (file names), the checks
+        for tab in ("Import history & rejects", "Data quality"):
+            open_tab(at, "data_tab", tab)
+            assert not at.exception, [e.value for e in at.exception]
+            shown += markdown_texts(at)
     for value in shown:
         for raw in RAW:
             assert raw not in value, f"{raw!r} unescaped in markdown: {value!r}"
@@ -250,9 +256,11 @@ def test_no_download_is_built_before_a_click(open_app, sample_db, monkeypatch):
         at = open_app(sample_db, page)
         assert not at.exception
         found = list(at.get("download_button"))
-        if page == "rewards":  # only the open tab is drawn (no policy here: What if's downloads)
-            at.session_state["rw_tab"] = "What if"
-            at.run()
+        # only the open tab is drawn (no policy here: What if's downloads; Data: the history's)
+        for key, tab in {"rewards": [("rw_tab", "What if")],
+                         "data": [("data_tab", "Import history & rejects"),
+                                  ("data_tab", "Data quality")]}.get(page, []):
+            open_tab(at, key, tab)
             assert not at.exception
             found += at.get("download_button")
         assert found, page

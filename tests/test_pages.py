@@ -17,6 +17,7 @@ from tests.app_fixtures import (
     build_sample_db,
     copy_db,
     lead_list,
+    open_tab,
     pick_technician,
 )
 
@@ -194,11 +195,18 @@ def test_one_techs_follow_up_numbers_match_the_report(open_app, sample_db):
 def test_the_data_page_lists_imports_rejects_and_quality_gaps(open_app, sample_db):
     at = open_app(sample_db, "data")
     no_exception(at)
+    # only the Import tab is drawn when the page opens; the others when opened
+    assert not at.dataframe and not at.expander and at.get("file_uploader")
+    open_tab(at, "data_tab", "Import history & rejects")
+    no_exception(at)
     history, rejects = at.dataframe[0].value, at.dataframe[1].value
     assert len(history) == 6 and set(history["table"]) == {
         "techs", "leads", "outcomes", "payouts", "jobs", "attendance"}
     assert rejects[["import_id", "row"]].drop_duplicates().shape[0] == history["rejected"].sum() == 8
+    assert not at.expander and at.get("file_uploader"), "the Import tab is always drawn"
+    open_tab(at, "data_tab", "Data quality")
     labels = [e.label for e in at.expander]
+    assert not any("rejected" in d.value.columns for d in at.dataframe), "history: not drawn"
     assert "Outcomes whose lead is unknown: 2" in labels
     assert "Lead types counted as 'other': 1" in labels
 
