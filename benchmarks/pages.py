@@ -108,6 +108,7 @@ PAGES: dict[str, tuple[Call, ...]] = {
         _call("contact_speed_by_dimension", dimension="branch"),
         _call("open_leads_by_age"),
     ),
+    # every tab: the Data page draws only its Import tab when opened, the others when clicked
     "data": (
         _call("import_history", NONE),
         _call("rejects_count", NONE, import_id=None),

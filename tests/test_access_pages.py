@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from leadbridge import access, ui
-from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, pick_technician
+from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, open_tab, pick_technician
 
 ACCESS_TOML = """\
 [[person]]
@@ -242,8 +242,7 @@ def test_a_boston_manager_sees_only_boston_techs_on_the_pages_of_their_own_engin
     frames = list(at.dataframe)
     shown = texts(at)
     if page == "rewards":  # only the open tab is drawn: the What if tab too
-        at.session_state["rw_tab"] = "What if"
-        at.run()
+        open_tab(at, "rw_tab", "What if")
         no_exception(at)
         frames += list(at.dataframe)
         shown += "\n" + texts(at)

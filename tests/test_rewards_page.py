@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from leadbridge import db, policy, rewards, sample, ui
 from leadbridge.metrics import Filters
-from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, copy_db
+from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, copy_db, open_tab
 
 DEFAULT = Filters.months("2025-11", "2026-10")  # the sidebar's default: the last 12 months
 
@@ -32,8 +32,7 @@ def open_page(monkeypatch, db_file) -> AppTest:
 
 def what_if(at: AppTest) -> AppTest:
     """Open the What if tab (only the open tab is drawn)."""
-    at.session_state["rw_tab"] = "What if"
-    return at.run()
+    return open_tab(at, "rw_tab", "What if")
 
 
 def tile(at: AppTest, label: str) -> str:
