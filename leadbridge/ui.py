@@ -7,7 +7,7 @@ metrics, charts, exports) never does. Pages call these helpers and the engine, t
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 
@@ -477,19 +477,22 @@ def plot(chart_function, *args, **kwargs) -> None:
     chart(_figure_of_queries(chart_function.__name__, key, args, items))
 
 
-def lazy_tabs(key: str, tabs: dict[str, Callable[[], None]], keep: dict | None = None) -> None:
+def lazy_tabs(key: str, tabs: dict[str, Callable[[], None]], keep: dict | None = None,
+              always: Collection[str] = ()) -> None:
     """Tabs of which only the open one is fetched and drawn (a browser spends 0.1-0.3 s drawing each
     Plotly chart on every visit; five charts took over a second). `tabs` maps each tab's label to
     what it draws; `key` keeps the open tab across reruns.
 
     Streamlit forgets the value of a widget that a run does not draw (one in a closed tab) unless
     it was set through Session State: `keep` maps the keys of such widgets to their defaults, and
-    they are set so (create those widgets with their key and no default of their own)."""
+    they are set so (create those widgets with their key and no default of their own). The tabs
+    labelled in `always` are drawn on every run, open or not: for widgets that cannot be set
+    through Session State (a file uploader's files)."""
     for widget, default in (keep or {}).items():
         st.session_state[widget] = st.session_state.get(widget, default)
-    for tab, draw in zip(st.tabs(list(tabs), on_change="rerun", key=key), tabs.values(),
-                         strict=True):
-        if tab.open:
+    for (label, draw), tab in zip(tabs.items(), st.tabs(list(tabs), on_change="rerun", key=key),
+                                  strict=True):
+        if tab.open or label in always:
             with tab:
                 draw()
 

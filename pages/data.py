@@ -22,15 +22,8 @@ st.caption("Import the exports you already have: leads (field service tool), out
 DETECT = "Detect from the file"
 TABLES = {DETECT: None, **{t.description.split(";")[0]: t.name for t in contract.TABLES.values()}}
 
-# Execs also see who may see what (the access file) and the access log. The Import tab is always
-# drawn (its uploader keeps the files chosen while another tab is looked at); the others are
-# fetched and drawn only while open: their tables and checks cost every run of the page otherwise.
-execs = ui_access.current_person().role == "exec"
-upload_tab, history_tab, quality_tab, *access_tab = st.tabs(
-    ["Import", "Import history & rejects", "Data quality", *(["Access"] if execs else [])],
-    on_change="rerun", key="data_tab")
 
-with upload_tab:
+def import_files() -> None:
     files = st.file_uploader(
         "Export files (CSV or other delimited text, Excel, Parquet)",
         type=importer.ACCEPTED_EXTENSIONS,
@@ -151,8 +144,13 @@ def data_quality() -> None:
                 ui_table.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
 
 
-drawn_when_open = [import_history, data_quality, *([ui_access.access_tab] if execs else [])]
-for tab, draw in zip([history_tab, quality_tab, *access_tab], drawn_when_open, strict=True):
-    if tab.open:
-        with tab:
-            draw()
+# Execs also see who may see what (the access file) and the access log. The Import tab is always
+# drawn (its uploader keeps the files chosen while another tab is looked at); the others are
+# fetched and drawn only while open: their tables and checks cost every run of the page otherwise.
+execs = ui_access.current_person().role == "exec"
+ui.lazy_tabs("data_tab", {
+    "Import": import_files,
+    "Import history & rejects": import_history,
+    "Data quality": data_quality,
+    **({"Access": ui_access.access_tab} if execs else {}),
+}, always={"Import"})
