@@ -48,6 +48,12 @@ CHART_TABS = {
         "Reward cost by month": "Reward cost per month by reason",
     }),
 }
+# The other pages with tabs drawn only when opened: the tabs' session key and the tabs closed
+# when the page opens (app_fixtures.open_tab opens one).
+CLOSED_TABS = {
+    "rewards": ("rw_tab", ("What if",)),
+    "data": ("data_tab", ("Import history & rejects", "Data quality")),
+}
 
 
 def build_sample_db(folder: Path) -> Path:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks import pages as bench
 from leadbridge import meeting, metrics, policy, rewards, sample
-from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, open_tab
+from tests.app_fixtures import CLOSED_TABS, DASHBOARD, PAGES, build_sample_db, open_tab
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +88,8 @@ def test_the_benchmark_runs_what_the_page_asks(sample_db, monkeypatch, page):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     # the benchmark times every tab of these pages (each drawn only while open): opened too
-    for key, tab in {"rewards": [("rw_tab", "What if")],
-                     "data": [("data_tab", "Import history & rejects"),
-                              ("data_tab", "Data quality")]}.get(page, []):
+    key, tabs = CLOSED_TABS.get(page, ("", ()))
+    for tab in tabs:
         open_tab(at, key, tab)
         assert not at.exception, [e.value for e in at.exception]
 

@@ -17,6 +17,7 @@ from leadbridge import charts, cli, db, exports, metrics, serve, text, ui_table
 from leadbridge.metrics import Filters
 from tests.app_fixtures import (
     CHART_TABS,
+    CLOSED_TABS,
     DASHBOARD,
     HOSTILE,
     HOSTILE_BRANCH,
@@ -185,8 +186,9 @@ def test_hostile_names_are_shown_as_text_on_every_page(open_app, hostile_db, pag
         assert not at.exception, [e.value for e in at.exception]
     shown = markdown_texts(at)
     if page == "data":  # the tabs drawn only while open: the history (file names), the checks
-        for tab in ("Import history & rejects", "Data quality"):
-            open_tab(at, "data_tab", tab)
+        key, tabs = CLOSED_TABS[page]
+        for tab in tabs:
+            open_tab(at, key, tab)
             assert not at.exception, [e.value for e in at.exception]
             shown += markdown_texts(at)
     for value in shown:
@@ -257,9 +259,8 @@ def test_no_download_is_built_before_a_click(open_app, sample_db, monkeypatch):
         assert not at.exception
         found = list(at.get("download_button"))
         # only the open tab is drawn (no policy here: What if's downloads; Data: the history's)
-        for key, tab in {"rewards": [("rw_tab", "What if")],
-                         "data": [("data_tab", "Import history & rejects"),
-                                  ("data_tab", "Data quality")]}.get(page, []):
+        key, tabs = CLOSED_TABS.get(page, ("", ()))
+        for tab in tabs:
             open_tab(at, key, tab)
             assert not at.exception
             found += at.get("download_button")
