@@ -56,9 +56,10 @@ SHELL = (
     _call("last_import", NONE),
 )
 
-# The lead quality signals (the Lead quality page, and the leaderboard's marks).
-QUALITY = tuple(_call(f"quality_signal_{s.key}", **quality_signals.params())
-                for s in quality_signals.SIGNALS)
+# The lead quality signals (the Lead quality page, and the leaderboard's marks): those counting
+# leads in one query, the rewards signal in another.
+QUALITY = tuple(_call(name, **quality_signals.params())
+                for name in ("quality_signals_per_tech", "quality_signal_rewards"))
 
 PAGES: dict[str, tuple[Call, ...]] = {
     "overview": (

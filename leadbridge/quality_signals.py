@@ -1,9 +1,10 @@
 """Lead quality signals per tech: things worth a look for a manager, never accusations.
 
-Each signal is one query (queries/quality_signal_<key>.sql) returning one row per tech with the
-same columns: tech_id, tech_name, branch, base (what the value is over), count (what is counted),
-value, benchmark (what the value is set against) and flagged; its definition and threshold are in
-docs/metrics.md ("Lead quality signals"). The drill-down lists the leads (or, for rewards, the
+The signals that count leads come from one query over the period's leads
+(queries/quality_signals_per_tech.sql), the rewards signal from its own (quality_signal_rewards.sql).
+Each signal has one row per tech with the same columns: tech_id, tech_name, branch, base (what the
+value is over), count (what is counted), value, benchmark (what the value is set against) and
+flagged; its definition and threshold are in docs/metrics.md ("Lead quality signals"). The drill-down lists the leads (or, for rewards, the
 payouts) behind a tech's signal. No Streamlit here.
 """
 
@@ -104,9 +105,21 @@ def params() -> dict:
 
 
 def signals(con, filters: Filters) -> dict[str, pd.DataFrame]:
-    """Every signal's per-tech rows for the period, filters and scope: {key: frame}."""
-    return {s.key: metrics.run(con, f"quality_signal_{s.key}", filters, **params())
-            for s in SIGNALS}
+    """Every signal's per-tech rows for the period, filters and scope: {key: frame}, each in the
+    columns above (conversion's with its interval) and by tech ID."""
+    # The five signals that count leads come from one pass over the period's leads (five queries
+    # read them five times: 0.75 s at 1M leads against 0.35 s); rewards count payouts.
+    per_tech = metrics.run(con, "quality_signals_per_tech", filters, **params())
+    frames = {}
+    for signal in SIGNALS:
+        if signal.key == "rewards":
+            continue
+        frame = per_tech[per_tech["signal"] == signal.key].drop(columns="signal")
+        if signal.key != "conversion":
+            frame = frame.drop(columns=["interval_low", "interval_high"])
+        frames[signal.key] = frame.reset_index(drop=True)
+    frames["rewards"] = metrics.run(con, "quality_signal_rewards", filters, **params())
+    return frames
 
 
 def flagged(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
