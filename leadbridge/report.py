@@ -132,8 +132,9 @@ def _sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def to_csv(report: dict) -> str:
-    """CSV for spreadsheets: one titled block per section, blank line between blocks."""
-    return exports.csv_blocks(_sections(report))
+    """CSV for spreadsheets: one titled block per section, blank line between blocks; a text cell
+    that a spreadsheet would run as a formula (a tech named "=HYPERLINK(...)") is defused."""
+    return exports.csv_blocks(_sections(report), exports.defuse)
 
 
 def human(key: str, value) -> str:

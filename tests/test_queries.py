@@ -6,6 +6,7 @@ added there fails here until the report and docs/metrics.md carry it.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -379,6 +380,20 @@ def test_report_command_csv(sample, capsys, full_report):
     assert int(totals["leads_submitted"]) == full_report["totals"]["leads_submitted"]
     monthly_header = table[table.index(["# Monthly"]) + 1]
     assert monthly_header == list(full_report["monthly"][0])
+
+
+def test_report_csv_defuses_formula_cells_and_keeps_numbers(full_report):
+    """A name from a file that a spreadsheet would run as a formula is made text, as in every
+    download; a negative number stays a number."""
+    crafted = copy.deepcopy(full_report)
+    row = crafted["by_tech"][0]
+    row["tech_name"] = '=HYPERLINK("http://evil.example","click")'
+    row["revenue_attributed"] = -12.5
+    table = list(csv.reader(io.StringIO(report.to_csv(crafted))))
+    header = table[table.index(["# By tech"]) + 1]
+    first = dict(zip(header, table[table.index(["# By tech"]) + 2], strict=True))
+    assert first["tech_name"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert first["revenue_attributed"] == "-12.5"
 
 
 def test_report_command_markdown(sample, capsys):
