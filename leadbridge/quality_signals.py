@@ -4,8 +4,8 @@ The signals that count leads come from one query over the period's leads
 (queries/quality_signals_per_tech.sql), the rewards signal from its own (quality_signal_rewards.sql).
 Each signal has one row per tech with the same columns: tech_id, tech_name, branch, base (what the
 value is over), count (what is counted), value, benchmark (what the value is set against) and
-flagged; its definition and threshold are in docs/metrics.md ("Lead quality signals"). The drill-down lists the leads (or, for rewards, the
-payouts) behind a tech's signal. No Streamlit here.
+flagged; its definition and threshold are in docs/metrics.md ("Lead quality signals"). The
+drill-down lists the leads (or, for rewards, the payouts) behind a tech's signal. No Streamlit here.
 """
 
 from __future__ import annotations

@@ -30,25 +30,32 @@ per_branch as (
 -- month-end's benchmark: the share of the period's days among the last 3 of their month
 day_share as (
     select lb_month_end_day_share($start, $end) as share
+),
+
+-- The three signals flagged on a share of the tech's leads, with the share each is flagged at:
+-- duplicates (another lead of the same customer and lead type within 30 days, any tech's),
+-- lost_fast (lost within 14 days of submission for a reason in the not-real list, $not_real) and
+-- no_job (no job, or an unknown one, behind the lead; none counted while no jobs are loaded).
+share_counts as (
+    unpivot (select tech_id, tech_name, branch, base, duplicates, lost_fast, no_job from per_tech)
+    on duplicates, lost_fast, no_job
+    into name signal value count
+),
+
+share_thresholds as (
+    select *
+    from (values ('duplicates', $duplicate_share), ('lost_fast', $lost_fast_share),
+                 ('no_job', $no_job_share)) as t(signal, share)
 )
 
--- duplicates: another lead of the same customer and lead type within 30 days (any tech's)
 select
-    'duplicates' as signal, tech_id, tech_name, branch, base, duplicates as count,
-    duplicates / base as value, cast($duplicate_share as double) as benchmark,
-    duplicates >= $min_count and duplicates / base >= $duplicate_share as flagged,
+    c.signal, c.tech_id, c.tech_name, c.branch, c.base, c.count, c.count / c.base as value,
+    cast(t.share as double) as benchmark,
+    c.count >= $min_count and c.count / c.base >= t.share as flagged,
     null::double as interval_low, null::double as interval_high,
-from per_tech
-
-union all
-
--- lost_fast: lost within 14 days of submission for a reason in the not-real list ($not_real)
-select
-    'lost_fast', tech_id, tech_name, branch, base, lost_fast, lost_fast / base,
-    cast($lost_fast_share as double),
-    lost_fast >= $min_count and lost_fast / base >= $lost_fast_share,
-    null, null,
-from per_tech
+from share_counts as c
+inner join share_thresholds as t
+    on c.signal = t.signal
 
 union all
 
@@ -61,16 +68,6 @@ select
     null, null,
 from per_tech as t
 cross join day_share as d
-
-union all
-
--- no_job: no job, or an unknown one, behind the lead (none counted while no jobs are loaded)
-select
-    'no_job', tech_id, tech_name, branch, base, no_job, no_job / base,
-    cast($no_job_share as double),
-    no_job >= $min_count and no_job / base >= $no_job_share,
-    null, null,
-from per_tech
 
 union all
 
