@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
@@ -442,15 +443,25 @@ def after_meeting_average(m: Meeting) -> tuple[float | None, float | None]:
 @dataclass(frozen=True)
 class Slide:
     """One slide: what it is (`key`), its title and one line under it, and for a table slide
-    the rows of this part (`part` of `parts`)."""
+    the rows of this part (`part` of `parts`), cut from the whole table when first asked for."""
 
     key: str
     title: str
     subtitle: str
-    rows: pd.DataFrame | None = None  # None for a lead list not fetched: see slide_rows
+    # The slide's whole table (None: no table, or a lead list not fetched: see slide_rows).
+    table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     part: int = 1
     parts: int = 1
     rows_per_slide: int = ROWS_PER_SLIDE
+
+    @cached_property
+    def rows(self) -> pd.DataFrame | None:
+        """This part's rows. Cut on demand: at 1M leads a meeting has over a thousand table
+        slides (everyone's attendance, twelve to a slide), and the page shows one of them."""
+        if self.table is None:
+            return None
+        first = (self.part - 1) * self.rows_per_slide
+        return self.table.iloc[first:first + self.rows_per_slide].reset_index(drop=True)
 
 
 def _seats_line(m: Meeting) -> str:
@@ -525,14 +536,11 @@ def slides(m: Meeting, rows_per_slide: int = ROWS_PER_SLIDE) -> list[Slide]:
         if key not in TABLE_SLIDES:
             found.append(Slide(key, title, subtitle))
             continue
-        fetched = getattr(m, key) is not None
-        table = m.table(key) if fetched else None
+        table = m.table(key) if getattr(m, key) is not None else None
         parts = max(1, math.ceil(m.size(key) / rows_per_slide))
         for part in range(1, parts + 1):
-            rows = (table.iloc[(part - 1) * rows_per_slide: part * rows_per_slide]
-                    .reset_index(drop=True) if fetched else None)
             shown = f"{title} ({part}/{parts})" if parts > 1 else title
-            found.append(Slide(key, shown, subtitle, rows, part, parts, rows_per_slide))
+            found.append(Slide(key, shown, subtitle, table, part, parts, rows_per_slide))
     return found
 
 
