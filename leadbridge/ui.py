@@ -669,11 +669,13 @@ def month_name(month: str) -> str:
     return meeting.long_month(metrics.month_start(month))
 
 
-def slide_picker(key: str, titles: list[str], row=None) -> int:
+def slide_picker(key: str, titles: list[str], row=None, starts: Collection[int] | None = None) -> int:
     """Previous / Next buttons, the slide counter ('3 / 7') and a jump list; returns the index.
 
     Owns st.session_state[key]; the index is kept within the slides when their number changes.
-    The Left and Right arrow keys press Previous and Next."""
+    The Left and Right arrow keys press Previous and Next. The jump list offers the slides in
+    `starts` (default: every slide) and the one shown: a long table's slides are reached from its
+    first with Next, not listed one by one (a month of 1M leads has over 5,000 slides)."""
     last = max(len(titles) - 1, 0)
     index = st.session_state.get(key)
     if not isinstance(index, int) or not 0 <= index <= last:
@@ -689,7 +691,8 @@ def slide_picker(key: str, titles: list[str], row=None) -> int:
     row.button("Next", icon=":material/arrow_forward:", key=f"{key}_next", type="primary",
                on_click=step, args=(1,), disabled=st.session_state[key] >= last,
                shortcut="Right")
-    row.selectbox("Go to slide", list(range(len(titles))), key=key,
+    listed = set(range(len(titles))) if starts is None else {i for i in starts if 0 <= i <= last}
+    row.selectbox("Go to slide", sorted(listed | {st.session_state[key]}), key=key,
                   format_func=lambda i: f"{i + 1}. {titles[i]}", label_visibility="collapsed",
                   width=340)
     return st.session_state[key]

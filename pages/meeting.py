@@ -22,7 +22,8 @@ else:
                                    "revenue of a tech's own wins). Team totals stay.")
 content = ui.meeting_content(month, filters.branches, privacy)
 slides = meeting.slides(content)
-slide = slides[ui.slide_picker("meeting_slide", [s.title for s in slides], controls)]
+slide = slides[ui.slide_picker("meeting_slide", [s.title for s in slides], controls,
+                               starts=[i for i, s in enumerate(slides) if s.part == 1])]
 
 
 person = ui_access.current_person()  # the deck is built outside this run, on the click

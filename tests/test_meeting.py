@@ -428,6 +428,30 @@ def test_a_facilitator_opens_october_and_clicks_through(open_meeting, sample_db,
     assert at.title[0].value == slides[0].title
 
 
+def test_the_jump_list_offers_each_tables_first_slide_and_the_one_shown(open_meeting, sample_db,
+                                                                        con):
+    """A long table's slides are not listed one by one (over 5,000 at 1M leads): the jump list
+    has each table's first slide, and the slide shown once Next has moved into a table."""
+    at = open_meeting(sample_db)
+    slides = meeting.slides(meeting.build(con, MONTH))
+    firsts = [i for i, s in enumerate(slides) if s.part == 1]
+    assert len(firsts) < len(slides), "the sample's month has a table over several slides"
+    jump = at.selectbox(key="meeting_slide")
+    assert jump.options == [f"{i + 1}. {slides[i].title}" for i in firsts]
+    long = next(i for i in firsts if slides[i].parts > 1)
+    at = jump.set_value(long).run()
+    at.button(key="meeting_slide_next").click().run()
+    no_exception(at)
+    assert at.title[0].value == slides[long + 1].title
+    jump = at.selectbox(key="meeting_slide")
+    assert jump.value == long + 1
+    assert jump.options == [f"{i + 1}. {slides[i].title}" for i in sorted({*firsts, long + 1})]
+    at = jump.set_value(firsts[-1]).run()  # and back to a first slide: the part is gone again
+    assert at.title[0].value == slides[firsts[-1]].title
+    assert at.selectbox(key="meeting_slide").options == [f"{i + 1}. {slides[i].title}"
+                                                         for i in firsts]
+
+
 def test_the_branch_filter_shows_the_branchs_numbers(open_meeting, sample_db, con):
     at = open_meeting(sample_db)
     everyone = tile(at, "Leads submitted")
