@@ -436,8 +436,12 @@ def test_the_jump_list_offers_each_tables_first_slide_and_the_one_shown(open_mee
     slides = meeting.slides(meeting.build(con, MONTH))
     firsts = [i for i, s in enumerate(slides) if s.part == 1]
     assert len(firsts) < len(slides), "the sample's month has a table over several slides"
+
+    def listed(indexes) -> list[str]:
+        return [f"{i + 1}. {slides[i].title}" for i in indexes]
+
     jump = at.selectbox(key="meeting_slide")
-    assert jump.options == [f"{i + 1}. {slides[i].title}" for i in firsts]
+    assert jump.options == listed(firsts)
     long = next(i for i in firsts if slides[i].parts > 1)
     at = jump.set_value(long).run()
     at.button(key="meeting_slide_next").click().run()
@@ -445,11 +449,10 @@ def test_the_jump_list_offers_each_tables_first_slide_and_the_one_shown(open_mee
     assert at.title[0].value == slides[long + 1].title
     jump = at.selectbox(key="meeting_slide")
     assert jump.value == long + 1
-    assert jump.options == [f"{i + 1}. {slides[i].title}" for i in sorted({*firsts, long + 1})]
+    assert jump.options == listed(sorted({*firsts, long + 1}))
     at = jump.set_value(firsts[-1]).run()  # and back to a first slide: the part is gone again
     assert at.title[0].value == slides[firsts[-1]].title
-    assert at.selectbox(key="meeting_slide").options == [f"{i + 1}. {slides[i].title}"
-                                                         for i in firsts]
+    assert at.selectbox(key="meeting_slide").options == listed(firsts)
 
 
 def test_the_branch_filter_shows_the_branchs_numbers(open_meeting, sample_db, con):
