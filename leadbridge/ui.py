@@ -669,7 +669,8 @@ def month_name(month: str) -> str:
     return meeting.long_month(metrics.month_start(month))
 
 
-def slide_picker(key: str, titles: list[str], row=None, starts: Collection[int] | None = None) -> int:
+def slide_picker(key: str, titles: list[str], row=None,
+                 starts: Collection[int] | None = None) -> int:
     """Previous / Next buttons, the slide counter ('3 / 7') and a jump list; returns the index.
 
     Owns st.session_state[key]; the index is kept within the slides when their number changes.
