@@ -686,10 +686,11 @@ def slide_picker(key: str, titles: list[str], row=None,
         st.session_state[key] = min(max(st.session_state[key] + by, 0), last)
 
     row = row or st.container(horizontal=True, vertical_alignment="center")
-    row.button("Previous", icon=":material/arrow_back:", key=f"{key}_previous",
+    # No icon: the shortcut's key (an arrow) is shown beside the label.
+    row.button("Previous", key=f"{key}_previous",
                on_click=step, args=(-1,), disabled=st.session_state[key] == 0, shortcut="Left")
     row.markdown(f"**{st.session_state[key] + 1} / {len(titles)}**", width="content")
-    row.button("Next", icon=":material/arrow_forward:", key=f"{key}_next", type="primary",
+    row.button("Next", key=f"{key}_next", type="primary",
                on_click=step, args=(1,), disabled=st.session_state[key] >= last,
                shortcut="Right")
     listed = set(range(len(titles))) if starts is None else {i for i in starts if 0 <= i <= last}
