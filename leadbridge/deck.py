@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from copy import deepcopy
 from datetime import datetime
 
 import pandas as pd
@@ -201,8 +202,12 @@ def _note(page, note: str) -> None:
 def _table(page, header: list[str], rows: list[list[str]], widths: list[float], *,
            top: float = CONTENT_TOP, size: int = TABLE_PT, row_height: float = TABLE_ROW,
            right: set[int] = frozenset(), bold_columns: set[int] = frozenset(),
-           big: dict[int, int] | None = None):
-    """A real table: header row, striped body, columns of the given widths (inches)."""
+           big: dict[int, int] | None = None, copy_rows: bool = True):
+    """A real table: header row, striped body, columns of the given widths (inches).
+
+    Formatting a cell through python-pptx is a dozen lookups in its XML: a body row is formatted
+    once per stripe, and the later rows of that stripe are copies of it with their own text
+    (copy_rows=False formats every cell, as the copies must come out)."""
     shape = page.shapes.add_table(len(rows) + 1, len(header), Inches(MARGIN), Inches(top),
                                   Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
     table = shape.table
@@ -212,22 +217,50 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
         table.columns[i].width = Inches(width)
     for r in range(len(rows) + 1):
         table.rows[r].height = Inches(row_height)
+    formatted = {}  # stripe (row number % 2) -> a body row formatted cell by cell, one run each
     for r, values in enumerate([header, *rows]):
+        template = formatted.get(r % 2) if r else None
+        if template is not None:
+            row = table._tbl.tr_lst[r]
+            row.getparent().replace(row, deepcopy(template))
         for c, value in enumerate(values):
             target = table.cell(r, c)
-            target.text = value
-            target.margin_left = target.margin_right = Inches(0.08)
-            target.margin_top = target.margin_bottom = Inches(0.03)
-            target.vertical_anchor = MSO_ANCHOR.MIDDLE
-            target.fill.solid()
-            target.fill.fore_color.rgb = HEADER if r == 0 else (STRIPE if r % 2 == 0 else WHITE)
-            para = target.text_frame.paragraphs[0]
-            para.alignment = PP_ALIGN.RIGHT if c in right else PP_ALIGN.LEFT
-            points = (big or {}).get(c, size) if r else size
-            for run in para.runs:
-                _font(run.font, points, color=WHITE if r == 0 else INK,
-                      bold=r == 0 or c in bold_columns)
+            if template is None or not _replace_text(target, value):
+                _format_cell(target, value, r, c, size=size, right=right,
+                             bold_columns=bold_columns, big=big)
+        if copy_rows and r and template is None and all(_plain(v) for v in values):
+            formatted[r % 2] = table._tbl.tr_lst[r]
     return table
+
+
+def _format_cell(target, value: str, r: int, c: int, *, size: int, right: set[int],
+                 bold_columns: set[int], big: dict[int, int] | None) -> None:
+    target.text = value
+    target.margin_left = target.margin_right = Inches(0.08)
+    target.margin_top = target.margin_bottom = Inches(0.03)
+    target.vertical_anchor = MSO_ANCHOR.MIDDLE
+    target.fill.solid()
+    target.fill.fore_color.rgb = HEADER if r == 0 else (STRIPE if r % 2 == 0 else WHITE)
+    para = target.text_frame.paragraphs[0]
+    para.alignment = PP_ALIGN.RIGHT if c in right else PP_ALIGN.LEFT
+    points = (big or {}).get(c, size) if r else size
+    for run in para.runs:
+        _font(run.font, points, color=WHITE if r == 0 else INK, bold=r == 0 or c in bold_columns)
+
+
+def _plain(value: str) -> bool:
+    """A value python-pptx writes as one run of its own characters: no line breaks, tabs or
+    control characters (those become paragraphs, breaks or escapes), and not empty (no run)."""
+    return bool(value) and value.isprintable()
+
+
+def _replace_text(target, value: str) -> bool:
+    """Put a plain value in a copied cell's one run; False when the cell must be formatted."""
+    runs = target._tc.xpath(".//a:t")
+    if not _plain(value) or len(runs) != 1:
+        return False
+    runs[0].text = value
+    return True
 
 
 def _fitting_size(header: list[str], rows: list[list[str]], widths: list[float]) -> int:

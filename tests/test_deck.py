@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pptx import Presentation
 from pptx.util import Emu
 
@@ -124,6 +125,30 @@ def test_tables_and_charts_stay_above_the_footer(decks):
                 assert shape.top + height <= footer_top, title(slide)
             if shape.has_chart or shape.has_table:
                 assert shape.left + shape.width <= prs.slide_width, title(slide)
+
+
+def test_copied_table_rows_are_the_rows_formatted_cell_by_cell():
+    """A table's later rows are copies of a formatted row of their stripe with their own text;
+    the XML is the same as formatting every cell, for values that cannot go into a copied run
+    too (empty, line breaks, tabs, control characters) and for rows after them."""
+    header = ["Tech", "Customer", "Value"]
+    rows = [["Zoë Ngata (010793)", "Blackstone Deli 60", "$1,550"],
+            ["", "Granite Florist 74", "$0"],
+            ["Amanda Barros", "two\nlines", "$12"],
+            ["Tab\there", "bell\x07", "=HYPERLINK(\"x\")"],
+            ["Amanda Barros", "Eastview Grocery 33", "$7"],
+            ["A", "B", "C"], ["D", "", "F"], ["G", "H", "I"], ["J", "K", "L\u2028M"]]
+    built = []
+    for copy_rows in (True, False):
+        prs = Presentation()
+        page = prs.slides.add_slide(prs.slide_layouts[6])
+        table = deck._table(page, header, rows, [3.0, 4.0, 2.0], right={2}, bold_columns={0},
+                            big={2: 20}, copy_rows=copy_rows)
+        built.append((table, etree.tostring(table._tbl)))
+    (copied, xml), (_, reference) = built
+    assert xml == reference
+    assert [[cell.text for cell in row.cells] for row in copied.rows] == [
+        header, *[[v.replace("\x07", "_x0007_") for v in row] for row in rows]]
 
 
 def test_the_same_data_gives_the_same_file(con):
