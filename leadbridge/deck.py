@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from contextvars import ContextVar
 from copy import deepcopy
 from datetime import datetime
 
@@ -54,6 +55,10 @@ STRIPE = RGBColor(0xF2, 0xF6, 0xFA)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
+# The table rows a deck being built has formatted, to copy (_table); per build and thread.
+_FORMATTED_ROWS: ContextVar[dict | None] = ContextVar("deck_formatted_rows", default=None)
+
+
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#").upper())
 
@@ -92,9 +97,13 @@ def build(meeting: Meeting) -> bytes:
     deck = slides(meeting)
     total = len(deck) + 1
     _cover(prs, meeting, total)
-    for number, slide in enumerate(deck, start=2):
-        page = _slide(prs, meeting, slide.title, slide.subtitle, number, total)
-        DRAW[slide.key](page, meeting, slide)
+    rows = _FORMATTED_ROWS.set({})
+    try:
+        for number, slide in enumerate(deck, start=2):
+            page = _slide(prs, meeting, slide.title, slide.subtitle, number, total)
+            DRAW[slide.key](page, meeting, slide)
+    finally:
+        _FORMATTED_ROWS.reset(rows)
     props = prs.core_properties
     stamp = datetime(meeting.as_of.year, meeting.as_of.month, meeting.as_of.day)
     props.title = f"Monthly meeting {meeting.month_label} · {meeting.scope}"
@@ -205,9 +214,10 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
            big: dict[int, int] | None = None, copy_rows: bool = True):
     """A real table: header row, striped body, columns of the given widths (inches).
 
-    Formatting a cell through python-pptx is a dozen lookups in its XML: a body row is formatted
-    once per stripe, and the later rows of that stripe are copies of it with their own text
-    (copy_rows=False formats every cell, as the copies must come out)."""
+    Formatting a cell through python-pptx is a dozen lookups in its XML. So the header and a
+    body row of each stripe are formatted once per deck for tables of the same columns and
+    sizes, and the other rows are copies of them with their own text (copy_rows=False formats
+    every cell, as the copies must come out)."""
     shape = page.shapes.add_table(len(rows) + 1, len(header), Inches(MARGIN), Inches(top),
                                   Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
     table = shape.table
@@ -215,11 +225,18 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
     table.horz_banding = False
     for i, width in enumerate(widths):
         table.columns[i].width = Inches(width)
-    for r in range(len(rows) + 1):
-        table.rows[r].height = Inches(row_height)
-    formatted = {}  # stripe (row number % 2) -> a body row formatted cell by cell, one run each
+    for row in table._tbl.tr_lst:
+        row.h = Inches(row_height)
+    table.notify_height_changed()  # once, not once per row as _Row.height does
+    key = (tuple(header), tuple(widths), size, row_height, tuple(sorted(right)),
+           tuple(sorted(bold_columns)), tuple(sorted((big or {}).items())))
+    deck_rows = _FORMATTED_ROWS.get()
+    # The header ("header") and a body row of each stripe (row number % 2) formatted cell by
+    # cell, each cell one run: by this deck's tables of the same key, else by this table.
+    formatted = {} if deck_rows is None or not copy_rows else deck_rows.setdefault(key, {})
     for r, values in enumerate([header, *rows]):
-        template = formatted.get(r % 2) if r else None
+        stripe = r % 2 if r else "header"
+        template = formatted.get(stripe)
         if template is not None:
             row = table._tbl.tr_lst[r]
             row.getparent().replace(row, deepcopy(template))
@@ -228,8 +245,8 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
             if template is None or not _replace_text(target, value):
                 _format_cell(target, value, r, c, size=size, right=right,
                              bold_columns=bold_columns, big=big)
-        if copy_rows and r and template is None and all(_plain(v) for v in values):
-            formatted[r % 2] = table._tbl.tr_lst[r]
+        if copy_rows and template is None and all(_plain(v) for v in values):
+            formatted[stripe] = table._tbl.tr_lst[r]
     return table
 
 

@@ -128,9 +128,11 @@ def test_tables_and_charts_stay_above_the_footer(decks):
 
 
 def test_copied_table_rows_are_the_rows_formatted_cell_by_cell():
-    """A table's later rows are copies of a formatted row of their stripe with their own text;
-    the XML is the same as formatting every cell, for values that cannot go into a copied run
-    too (empty, line breaks, tabs, control characters) and for rows after them."""
+    """A table's rows are copies of a header and a body row of their stripe formatted once per
+    deck, with their own text; the XML is the same as formatting every cell, for values that
+    cannot go into a copied run too (empty, line breaks, tabs, control characters), for rows
+    after them, for a second table of the same columns on the next slide, and for a third of
+    smaller text, which copies none of theirs."""
     header = ["Tech", "Customer", "Value"]
     rows = [["Zoë Ngata (010793)", "Blackstone Deli 60", "$1,550"],
             ["", "Granite Florist 74", "$0"],
@@ -138,17 +140,24 @@ def test_copied_table_rows_are_the_rows_formatted_cell_by_cell():
             ["Tab\there", "bell\x07", "=HYPERLINK(\"x\")"],
             ["Amanda Barros", "Eastview Grocery 33", "$7"],
             ["A", "B", "C"], ["D", "", "F"], ["G", "H", "I"], ["J", "K", "L\u2028M"]]
+    second = [["", "first row not plain", "$1"], ["P", "Q", "R"], ["S", "T", "U"]]
     built = []
     for copy_rows in (True, False):
-        prs = Presentation()
-        page = prs.slides.add_slide(prs.slide_layouts[6])
-        table = deck._table(page, header, rows, [3.0, 4.0, 2.0], right={2}, bold_columns={0},
-                            big={2: 20}, copy_rows=copy_rows)
-        built.append((table, etree.tostring(table._tbl)))
+        token = deck._FORMATTED_ROWS.set({})
+        try:
+            prs = Presentation()
+            tables = [deck._table(prs.slides.add_slide(prs.slide_layouts[6]), header, body,
+                                  [3.0, 4.0, 2.0], size=size, right={2}, bold_columns={0},
+                                  big={2: 20}, copy_rows=copy_rows)
+                      for body, size in ((rows, 16), (second, 16), (second, 12))]
+        finally:
+            deck._FORMATTED_ROWS.reset(token)
+        built.append((tables, [etree.tostring(t._tbl) for t in tables]))
     (copied, xml), (_, reference) = built
     assert xml == reference
-    assert [[cell.text for cell in row.cells] for row in copied.rows] == [
-        header, *[[v.replace("\x07", "_x0007_") for v in row] for row in rows]]
+    for table, body in zip(copied, (rows, second, second), strict=True):
+        assert [[cell.text for cell in row.cells] for row in table.rows] == [
+            header, *[[v.replace("\x07", "_x0007_") for v in row] for row in body]]
 
 
 def test_the_same_data_gives_the_same_file(con):
