@@ -57,6 +57,7 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 # The table rows a deck being built has formatted, to copy (_table); per build and thread.
 _FORMATTED_ROWS: ContextVar[dict | None] = ContextVar("deck_formatted_rows", default=None)
+_TEXT = qn("a:t")
 
 
 def _rgb(color: str) -> RGBColor:
@@ -223,11 +224,15 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
     table = shape.table
     table.first_row = True
     table.horz_banding = False
-    for i, width in enumerate(widths):
-        table.columns[i].width = Inches(width)
-    for row in table._tbl.tr_lst:
+    # Each width and height set in the XML, then the frame's size once (python-pptx's setters
+    # add up every column or row again at each one).
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = Inches(width)
+    table.notify_width_changed()
+    rows_xml = table._tbl.tr_lst
+    for row in rows_xml:
         row.h = Inches(row_height)
-    table.notify_height_changed()  # once, not once per row as _Row.height does
+    table.notify_height_changed()
     key = (tuple(header), tuple(widths), size, row_height, tuple(sorted(right)),
            tuple(sorted(bold_columns)), tuple(sorted((big or {}).items())))
     deck_rows = _FORMATTED_ROWS.get()
@@ -238,12 +243,14 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
         stripe = r % 2 if r else "header"
         template = formatted.get(stripe)
         if template is not None:
-            row = table._tbl.tr_lst[r]
-            row.getparent().replace(row, deepcopy(template))
+            row = deepcopy(template)
+            rows_xml[r].getparent().replace(rows_xml[r], row)
+            copied = [_replace_text(tc, value) for tc, value in zip(row.tc_lst, values, strict=True)]
+        else:
+            copied = [False] * len(values)
         for c, value in enumerate(values):
-            target = table.cell(r, c)
-            if template is None or not _replace_text(target, value):
-                _format_cell(target, value, r, c, size=size, right=right,
+            if not copied[c]:
+                _format_cell(table.cell(r, c), value, r, c, size=size, right=right,
                              bold_columns=bold_columns, big=big)
         if copy_rows and template is None and all(_plain(v) for v in values):
             formatted[stripe] = table._tbl.tr_lst[r]
@@ -271,10 +278,12 @@ def _plain(value: str) -> bool:
     return bool(value) and value.isprintable()
 
 
-def _replace_text(target, value: str) -> bool:
-    """Put a plain value in a copied cell's one run; False when the cell must be formatted."""
-    runs = target._tc.xpath(".//a:t")
-    if not _plain(value) or len(runs) != 1:
+def _replace_text(cell, value: str) -> bool:
+    """Put a plain value in a copied cell's (a:tc) one run; False when it must be formatted."""
+    if not _plain(value):
+        return False
+    runs = list(cell.iter(_TEXT))
+    if len(runs) != 1:
         return False
     runs[0].text = value
     return True
