@@ -160,6 +160,19 @@ def test_copied_table_rows_are_the_rows_formatted_cell_by_cell():
             header, *[[v.replace("\x07", "_x0007_") for v in row] for row in body]]
 
 
+def test_each_slide_is_written_once_drawn_and_the_file_is_the_same(con, monkeypatch):
+    """Every slide's XML is serialized when it is drawn and its tree let go (python-pptx would
+    keep them all until the file is saved); the file is the one python-pptx writes itself."""
+    content = meeting.build(con, MONTH, ["Boston"])
+    frozen, freeze = [], deck._freeze
+    monkeypatch.setattr(deck, "_freeze", lambda part: (freeze(part), frozen.append(part)))
+    written = deck.build(content)
+    assert len(frozen) == len(meeting.slides(content)) + 1  # the cover too
+    assert all(type(p) is deck._FrozenSlidePart and p._element is None for p in frozen)
+    monkeypatch.setattr(deck, "_freeze", lambda part: None)
+    assert deck.build(content) == written
+
+
 def test_the_same_data_gives_the_same_file(con):
     content = meeting.build(con, MONTH, ["Boston"])
     assert deck.build(content) == deck.build(meeting.build(con, MONTH, ["Boston"]))
