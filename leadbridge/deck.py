@@ -276,7 +276,7 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
                 _format_cell(table.cell(r, c), value, r, c, size=size, right=right,
                              bold_columns=bold_columns, big=big)
         if copy_rows and template is None and all(_plain(v) for v in values):
-            formatted[stripe] = deepcopy(table._tbl.tr_lst[r])  # the slide's tree can go
+            formatted[stripe] = deepcopy(rows_xml[r])  # a copy: the slide's tree can go
     return table
 
 
