@@ -414,12 +414,21 @@ def kpi_tile(key: str, now: dict, before: dict) -> dict:
     return tile
 
 
-# Tiles per row: four stay readable beside the sidebar on a 1280-pixel laptop screen.
+# Tiles per row at most: four stay readable beside the sidebar on a 1280-pixel laptop screen.
 TILES_PER_ROW = 4
 
 
+def tiles_per_row(count: int, most: int = TILES_PER_ROW) -> int:
+    """Tiles in each row so that rows are as even as they can be: five make rows of 3 and 2 (not
+    4 and a lone 1), six 3 and 3, seven 4 and 3; no row holds more than `most`."""
+    rows = -(-count // most) if count else 1
+    return -(-count // rows) if count else most
+
+
 def kpi_tiles(tiles: list[dict], per_row: int = TILES_PER_ROW) -> None:
-    """Rows of KPI tiles: each dict has label, kind, value, previous, help and optional inverse."""
+    """Rows of KPI tiles: each dict has label, kind, value, previous, help and optional inverse.
+    Every row has the same columns, so tiles keep one width and line up."""
+    per_row = tiles_per_row(len(tiles), per_row)
     for first in range(0, len(tiles), per_row):
         cols = st.columns(per_row)
         for col, tile in zip(cols, tiles[first:first + per_row], strict=False):

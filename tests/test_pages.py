@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, importer, metrics, report, ui_table
+from leadbridge import db, importer, metrics, report, ui, ui_table
 from leadbridge.metrics import Filters
 from tests.app_fixtures import (
     CHART_PAGES,
@@ -140,6 +140,39 @@ def test_one_technician_in_the_sidebar_opens_their_section(open_app, sample_db):
     assert len(at.dataframe[0].value) == 1
     assert tile(at, "Leads") == f"{tech['leads_submitted']:,}"
     assert set(lead_list(at)["tech_id"]) == {tech["tech_id"]}
+    # their five tiles in rows of 3 and 2, not 4 and a lone 1
+    assert tile_rows(at)[1:] == [["Leads", "Won", "Conversion"],
+                                 ["Revenue attributed", "Rewards paid"]]
+
+
+def tile_rows(at) -> list[list[str]]:
+    """The labels of the page's KPI tiles, row by row (a row is one st.columns)."""
+    rows = []
+
+    def walk(node):
+        kids = list(getattr(node, "children", {}).values())
+        columns = [k for k in kids if getattr(k, "type", None) == "column"]
+        labels = [m.label for c in columns for m in c.get("metric")]
+        if labels:
+            rows.append(labels)
+        for kid in kids:
+            walk(kid)
+
+    walk(at.main)
+    return rows
+
+
+@pytest.mark.parametrize("count, rows", [(1, [1]), (2, [2]), (3, [3]), (4, [4]), (5, [3, 2]),
+                                         (6, [3, 3]), (7, [4, 3]), (8, [4, 4]), (9, [3, 3, 3])])
+def test_tiles_make_even_rows(count, rows):
+    per_row = ui.tiles_per_row(count)
+    assert [len(range(count)[i:i + per_row]) for i in range(0, count, per_row)] == rows
+
+
+def test_the_revenue_pages_six_tiles_make_two_rows_of_three(open_app, sample_db):
+    at = open_app(sample_db, "revenue_rewards")
+    no_exception(at)
+    assert [len(row) for row in tile_rows(at)] == [3, 3]
 
 
 @pytest.mark.parametrize("page", CHART_TABS)
