@@ -411,7 +411,14 @@ def kpi_tile(key: str, now: dict, before: dict) -> dict:
         tile["delta"] = versus.change()
         if not versus.comparable:
             tile.update(delta_color="off", delta_arrow="off")
+        if versus.too_young and not versus.comparable:
+            tile.update(delta=TOO_YOUNG, help=f"{help_text}\n\nNow {versus.young_note()}.")
     return tile
+
+
+# A tile's chip holds about 22 characters four to a row at 1280 pixels: a young period's chip
+# says only this, and the tooltip how many leads are still open.
+TOO_YOUNG = "too young to compare"
 
 
 # Tiles per row at most: four stay readable beside the sidebar on a 1280-pixel laptop screen.
@@ -752,8 +759,9 @@ def number_tiles(content: meeting.Meeting) -> None:
     for number in content.numbers:
         tile = row.container(border=True, width=TILE_WIDTH, key=f"meeting_tile_{number.key}")
         comparable = number.vs_previous is None or number.vs_previous.comparable
+        young = number.vs_previous is not None and not comparable and number.vs_previous.too_young
         tile.metric(number.label, meeting.text(number.kind, number.value),
-                    delta=number.change("previous"),
+                    delta=TOO_YOUNG if young else number.change("previous"),
                     delta_color="normal" if comparable else "off",
                     delta_arrow="auto" if comparable else "off",
                     delta_description=f"vs {content.previous.start:%b}", help=number.help)

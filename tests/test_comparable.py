@@ -181,5 +181,25 @@ def test_the_conversion_tile_says_a_young_month_is_too_young(tmp_path, monkeypat
     conversion = [m for m in at.metric if m.label == "Conversion"]
     tile = conversion[0]  # the period's tile (Technicians also has one tech's, without a change)
     assert tile.value == "10.0 %"
-    assert tile.delta == "too young to compare: 9 of 10 leads still open"
+    # The chip says it in words that fit a tile at 1280 pixels; the tooltip says how many leads.
+    assert tile.delta == "too young to compare"
+    assert tile.proto.help.endswith("Now too young to compare: 9 of 10 leads still open.")
     assert not any((m.delta or "").startswith("-") for m in conversion)
+
+
+def test_the_meetings_conversion_tile_says_too_young_and_its_text_says_how_many(tmp_path,
+                                                                               monkeypatch):
+    """On the meeting page the chip fits its tile at 1280 pixels ('too young to compare'); the
+    line against last year says how many of the month's leads are still open."""
+    just_ended(tmp_path).close()
+    monkeypatch.setenv("LEADBRIDGE_DB", str(tmp_path / "data" / "lb.duckdb"))
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.switch_page(PAGES["meeting"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="meeting_month").set_value("2026-05").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (tile,) = [m for m in at.metric if m.label == "Conversion"]
+    assert (tile.value, tile.delta) == ("10.0 %", "too young to compare")
+    assert any("too young to compare: 9 of 10 leads still open vs May 2025" in m.value
+               for m in at.markdown)
