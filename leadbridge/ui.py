@@ -445,15 +445,25 @@ def kpi_tiles(tiles: list[dict], per_row: int = TILES_PER_ROW) -> None:
 def _tile(col, tile: dict) -> None:
     delta = (tile["delta"] if "delta" in tile
              else fmt_delta(tile["kind"], tile["value"], tile.get("previous")))
+    flat = unchanged(delta)
     col.metric(
         tile["label"],
         fmt(tile["kind"], tile["value"]),
         delta=delta,
-        delta_color=tile.get("delta_color", "inverse" if tile.get("inverse") else "normal"),
-        delta_arrow=tile.get("delta_arrow", "auto"),
+        delta_color="off" if flat else tile.get("delta_color",
+                                                "inverse" if tile.get("inverse") else "normal"),
+        delta_arrow="off" if flat else tile.get("delta_arrow", "auto"),
         help=tile.get("help"),
         border=True,
     )
+
+
+def unchanged(delta: str | None) -> bool:
+    """Whether a change shows as none ('+0 (+0.0%)', '-0.0 pts', '+0.0 pts (≤90 d)', '+$0'):
+    its tile gets no arrow and no colour, not a green or red arrow for nothing. The change is
+    read before its parentheses, which hold a percentage or a conversion's basis."""
+    digits = {c for c in (delta or "").split(" (")[0] if c.isdigit()}
+    return digits == {"0"}
 
 
 def chart(figure) -> None:
@@ -758,12 +768,16 @@ def number_tiles(content: meeting.Meeting) -> None:
     row = st.container(horizontal=True, gap="small")
     for number in content.numbers:
         tile = row.container(border=True, width=TILE_WIDTH, key=f"meeting_tile_{number.key}")
-        comparable = number.vs_previous is None or number.vs_previous.comparable
-        young = number.vs_previous is not None and not comparable and number.vs_previous.too_young
+        versus = number.vs_previous
+        comparable = versus is None or versus.comparable
+        delta = number.change("previous")
+        if not comparable and versus.too_young:
+            delta = TOO_YOUNG
+        moved = comparable and not unchanged(delta)
         tile.metric(number.label, meeting.text(number.kind, number.value),
-                    delta=TOO_YOUNG if young else number.change("previous"),
-                    delta_color="normal" if comparable else "off",
-                    delta_arrow="auto" if comparable else "off",
+                    delta=delta,
+                    delta_color="normal" if moved else "off",
+                    delta_arrow="auto" if moved else "off",
                     delta_description=f"vs {content.previous.start:%b}", help=number.help)
         tile.markdown(f"{previous}: **{number.before_text('previous')}**  \n"
                       f"{last_year}: **{number.before_text('last_year')}**  \n"
