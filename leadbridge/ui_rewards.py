@@ -171,7 +171,7 @@ def audit_tab(filters: Filters, current) -> None:
     st.subheader("Leads to fix")
     st.multiselect("Audit verdict", list(AUDIT_LABELS), format_func=AUDIT_LABELS.get,
                    key=STATUS_PICK)
-    st.caption(f"{len(leads):,} lead(s)")
+    st.caption(f"{len(leads):,} lead{'' if len(leads) == 1 else 's'} with these verdicts")
     if not leads.empty:
         ui_table.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",
                  column_config=AUDIT_LEAD_COLUMNS, height=min(420, 38 + 35 * len(leads)))
@@ -291,8 +291,9 @@ def what_if_tab(filters: Filters, current) -> None:
          "help": "Leads won with their close date in the period (the same under any policy)."},
     ])
     if t["leads_missing_margin"]:
-        st.warning(f"{t['leads_missing_margin']:,} won lead(s) have no gross margin: their "
-                   "margin share counts as $0.")
+        missing = t["leads_missing_margin"]
+        st.warning(f"{missing:,} won {'lead has' if missing == 1 else 'leads have'} no gross "
+                   f"margin: {'its' if missing == 1 else 'their'} margin share counts as $0.")
     monthly = pd.DataFrame(sim["monthly"], columns=list(rewards.SIM_MONTHLY_KEYS))
     ui.chart(charts_rewards.simulated_vs_actual(monthly, ui.empty_note(filters, "rewards")))
     by_tech = pd.DataFrame(sim["by_tech"], columns=list(rewards.SIM_BY_TECH_KEYS))

@@ -59,6 +59,7 @@ def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
     to_fix = next(f for f in frames if "audit" in f.columns)
     assert set(to_fix["audit"]) <= {"unpaid", "underpaid", "overpaid"}
     assert len(to_fix) == t["leads_unpaid"] + t["leads_underpaid"] + t["leads_overpaid"]
+    assert f"{len(to_fix):,} leads with these verdicts" in [c.value for c in at.caption]
     assert any(b.label.startswith("Download corrections") for b in at.get("download_button"))
 
     at.multiselect(key="rw_status").set_value(["overpaid"]).run()
