@@ -4,8 +4,10 @@ and `leadbridge lead` printing the same."""
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from leadbridge import cli, db, importer, timeline
+from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, pick_technician
 
 LEADS = [["lead_id", "submitted_at", "tech_id", "tech_name", "branch", "customer_name",
           "lead_type"],
@@ -84,14 +86,10 @@ def test_the_command_prints_the_same_timeline(story, db_file, capsys):
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
-    from tests.app_fixtures import build_sample_db
     return build_sample_db(tmp_path_factory.mktemp("timeline_sample"))
 
 
 def open_page(monkeypatch, db_file, page: str):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.app_fixtures import DASHBOARD, PAGES
     monkeypatch.setenv("LEADBRIDGE_DB", str(db_file))
     at = AppTest.from_file(str(DASHBOARD), default_timeout=90)
     at.switch_page(PAGES[page])
@@ -114,7 +112,6 @@ def story_of(at, key: str):
 def test_a_leads_story_opens_from_the_list(monkeypatch, sample_db, page, key):
     at = open_page(monkeypatch, sample_db, page)
     if page == "technicians":  # the lead list is one tech's: pick the first
-        from tests.app_fixtures import pick_technician
         at = pick_technician(at)
     lead_id, frame, at = story_of(at, key)
     con = db.connect(sample_db)
