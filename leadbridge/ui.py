@@ -523,6 +523,16 @@ def lazy_tabs(key: str, tabs: dict[str, Callable[[], None]], keep: dict | None =
                 draw()
 
 
+def lazy_expander(label: str, key: str, draw: Callable[[], None]) -> None:
+    """An expander whose content is fetched and drawn only while it is open. A collapsed table
+    is otherwise sent on every run, and a tab opened at a chart page's URL loads and starts
+    Streamlit's table code for it before it draws the tiles and charts above it."""
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            draw()
+
+
 def lead_type_label(value: str) -> str:
     return contract.LEAD_TYPE_LABELS.get(value, value)
 
@@ -572,6 +582,14 @@ DIMENSION_COLUMNS = {
     "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost",
     "conversion_rate": _percent("Conversion"), "win_rate": _percent("Win rate"),
     "deals_won": "Deals won (period)", "revenue_attributed": _money("Revenue"),
+}
+
+MONTHLY_COLUMNS = {
+    "month": "Month", "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost",
+    "leads_open": "Open", "conversion_rate": _percent("Conversion so far"),
+    "open_share": _percent("Still open"), "conversion_30d": _percent("Won within 30 days"),
+    "conversion_90d": _percent("Won within 90 days"), "deals_won": "Deals won (closed)",
+    "revenue_attributed": _money("Revenue"), "reward_cost": _money("Reward cost"),
 }
 
 SPEED_COLUMNS = {

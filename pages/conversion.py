@@ -1,6 +1,5 @@
 """Conversion: how far leads get, which kinds and branches convert, how long it takes, why leads are lost."""
 
-import streamlit as st
 
 from leadbridge import charts, ui, ui_table
 
@@ -22,8 +21,13 @@ ui.lazy_tabs("conversion_chart", {
                                     ui.empty_note(filters, "lost leads")),
 })
 
-with st.expander("Conversion by lead type and branch (tables)"):
-    ui_table.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion", "by-lead-type",
-                   filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
-    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion", "by-branch",
-                   filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)
+
+def conversion_tables() -> None:
+    ui_table.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion",
+                   "by-lead-type", filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
+    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion",
+                   "by-branch", filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)
+
+
+ui.lazy_expander("Conversion by lead type and branch (tables)", "conversion_tables",
+                 conversion_tables)

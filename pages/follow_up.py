@@ -32,8 +32,13 @@ else:
     ui_timeline.lead_story(ui_timeline.shown_rows("leads_awaiting_contact", filters, "waiting"),
                            "waiting", filters)
 
-with st.expander("Speed to first contact by rep and branch (tables)"):
+
+def speed_tables() -> None:
     ui_table.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",
                    "speed-by-rep", filters, key="speed_rep", column_config=ui.SPEED_COLUMNS)
     ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "follow-up",
                    "speed-by-branch", filters, key="speed_branch", column_config=ui.SPEED_COLUMNS)
+
+
+ui.lazy_expander("Speed to first contact by rep and branch (tables)", "follow_up_tables",
+                 speed_tables)

@@ -1,7 +1,5 @@
 """Overview: does the reward program pay? Headline numbers against the previous period, trends."""
 
-import streamlit as st
-
 from leadbridge import charts, metrics, ui, ui_table
 
 filters = ui.current_filters()
@@ -18,5 +16,6 @@ ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or re
 ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"),
         cumulative=True)
 
-with st.expander("Monthly numbers"):
-    ui_table.table(monthly, "overview", "monthly", filters, key="monthly")
+ui.lazy_expander("Monthly numbers", "overview_tables",
+                 lambda: ui_table.table(monthly, "overview", "monthly", filters, key="monthly",
+                                        column_config=ui.MONTHLY_COLUMNS))

@@ -55,6 +55,13 @@ CLOSED_TABS = {
     "data": ("data_tab", ("Import history & rejects", "Data quality")),
 }
 
+# The expanders of tables drawn only while open (ui.lazy_expander): page -> the expander's key.
+CLOSED_EXPANDERS = {
+    "overview": "overview_tables",
+    "conversion": "conversion_tables",
+    "follow_up": "follow_up_tables",
+}
+
 
 def build_sample_db(folder: Path) -> Path:
     """Import sample_data/ into a new database below folder; return the database file."""
@@ -137,6 +144,13 @@ def pick_technician(at, tech_id: str | None = None):
 def lead_list(at):
     """The first table of the run that lists leads (one per row, with their lead_id)."""
     return next(d.value for d in at.dataframe if "lead_id" in d.value.columns)
+
+
+def open_expander(at, key: str):
+    """Open an expander drawn only while open (`ui.lazy_expander`), as a click on it does, and
+    run the page again."""
+    at.session_state[key] = True
+    return at.run()
 
 
 def open_tab(at, key: str, label: str):

@@ -12,11 +12,13 @@ from leadbridge.metrics import Filters
 from tests.app_fixtures import (
     CHART_PAGES,
     CHART_TABS,
+    CLOSED_EXPANDERS,
     DASHBOARD,
     PAGES,
     build_sample_db,
     copy_db,
     lead_list,
+    open_expander,
     open_tab,
     pick_technician,
 )
@@ -217,6 +219,7 @@ def test_chart_tabs_draw_only_the_open_tabs_chart(open_app, sample_db, page):
 
 def test_the_conversion_tables_follow_the_period(open_app, sample_db):
     at = open_app(sample_db, "conversion")
+    at = open_expander(at, CLOSED_EXPANDERS["conversion"])
     at.selectbox(key="lb_preset").set_value("Last quarter").run()
     no_exception(at)
     by_type = at.dataframe[0].value
@@ -278,6 +281,33 @@ def test_an_import_shows_up_at_once(open_app, sample_db, tmp_path, write):
     assert result.inserted == 2
     at.run()
     assert int(tile(at, "Leads submitted").replace(",", "")) == before + 2
+
+
+@pytest.mark.parametrize("page", CLOSED_EXPANDERS)
+def test_tables_in_a_closed_expander_are_drawn_only_once_it_is_opened(open_app, sample_db, page):
+    """A collapsed table costs the page nothing: not sent, so a browser opening the page does not
+    load Streamlit's table code for it; opened, it is there with its downloads."""
+    at = open_app(sample_db, page)
+    no_exception(at)
+    (expander,) = [e for e in at.expander
+                   if e.label.endswith("(tables)") or e.label == "Monthly numbers"]
+    assert not expander.children, "drawn while closed"
+    before = len(at.dataframe)
+    at = open_expander(at, CLOSED_EXPANDERS[page])
+    no_exception(at)
+    tables = {"overview": 1, "conversion": 2, "follow_up": 2}[page]
+    assert len(at.dataframe) == before + tables
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == len(at.dataframe) - len(at.data_editor)
+
+
+def test_the_overviews_monthly_table_names_every_column_in_words(open_app, sample_db):
+    at = open_expander(open_app(sample_db, "overview"), CLOSED_EXPANDERS["overview"])
+    (table,) = at.dataframe
+    assert set(table.value.columns) == set(ui.MONTHLY_COLUMNS)
+    config = json.loads(table.proto.columns)
+    assert config["conversion_rate"]["label"] == "Conversion so far"
+    assert config["revenue_attributed"]["type_config"]["format"] == "dollar"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -215,6 +215,10 @@ def _open_expanders(page) -> None:
         summary = details.locator("summary")
         if summary.is_visible() and details.get_attribute("open") is None:  # a click closes one
             summary.click()
+            # an expander drawn only while open (ui.lazy_expander) fills after the rerun it starts
+            details.locator("[data-testid=stExpanderDetails]").locator(
+                "[data-testid=stDataFrame], [data-testid=stMarkdownContainer]").first.wait_for(
+                timeout=PAGE_TIMEOUT_MS)
             _idle(page)
 
 
