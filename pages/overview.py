@@ -1,5 +1,7 @@
 """Overview: does the reward program pay? Headline numbers against the previous period, trends."""
 
+import streamlit as st
+
 from leadbridge import charts, metrics, ui, ui_table
 
 filters = ui.current_filters()
@@ -16,6 +18,10 @@ ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or re
 ui.plot(charts.revenue_vs_reward, monthly, ui.empty_note(filters, "revenue or rewards"),
         cumulative=True)
 
-ui.lazy_expander("Monthly numbers", "overview_tables",
-                 lambda: ui_table.table(monthly, "overview", "monthly", filters, key="monthly",
-                                        column_config=ui.MONTHLY_COLUMNS))
+# Drawn collapsed, not only once opened (ui.lazy_expander) as on the other pages: the Overview is
+# where a session starts, and this table is what loads Streamlit's table code in a new tab. Left
+# to the next page, it made the click to Technicians 1.2 s instead of 1.0 s in Chromium at 1M,
+# for 0.3-0.6 s less here (benchmarks/RESULTS.md, "Tables drawn once opened").
+with st.expander("Monthly numbers"):
+    ui_table.table(monthly, "overview", "monthly", filters, key="monthly",
+                   column_config=ui.MONTHLY_COLUMNS)

@@ -57,7 +57,6 @@ CLOSED_TABS = {
 
 # The expanders of tables drawn only while open (ui.lazy_expander): page -> the expander's key.
 CLOSED_EXPANDERS = {
-    "overview": "overview_tables",
     "conversion": "conversion_tables",
     "follow_up": "follow_up_tables",
 }
