@@ -1,6 +1,5 @@
 """Conversion: how far leads get, which kinds and branches convert, how long it takes, why leads are lost."""
 
-
 from leadbridge import charts, ui, ui_table
 
 filters = ui.current_filters()
