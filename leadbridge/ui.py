@@ -408,17 +408,21 @@ def kpi_tile(key: str, now: dict, before: dict) -> dict:
             "inverse": inverse, "help": help_text}
     if key == "conversion_rate" and before:
         versus = metrics.compare_conversion(now, before)
-        tile["delta"] = versus.change()
+        tile["delta"] = conversion_chip(versus)
         if not versus.comparable:
             tile.update(delta_color="off", delta_arrow="off")
-        if versus.too_young and not versus.comparable:
-            tile.update(delta=TOO_YOUNG, help=f"{help_text}\n\nNow {versus.young_note()}.")
+            if versus.too_young:
+                tile["help"] = f"{help_text}\n\nNow {versus.young_note()}."
     return tile
 
 
-# A tile's chip holds about 22 characters four to a row at 1280 pixels: a young period's chip
-# says only this, and the tooltip how many leads are still open.
-TOO_YOUNG = "too young to compare"
+def conversion_chip(versus: metrics.Comparison) -> str | None:
+    """A conversion tile's change. A tile's chip holds about 22 characters four to a row at 1280
+    pixels: a young period's says only 'too young to compare', and the tile says elsewhere how
+    many leads are still open."""
+    if versus.too_young and not versus.comparable:
+        return "too young to compare"
+    return versus.change()
 
 
 # Tiles per row at most: four stay readable beside the sidebar on a 1280-pixel laptop screen.
@@ -428,8 +432,10 @@ TILES_PER_ROW = 4
 def tiles_per_row(count: int, most: int = TILES_PER_ROW) -> int:
     """Tiles in each row so that rows are as even as they can be: five make rows of 3 and 2 (not
     4 and a lone 1), six 3 and 3, seven 4 and 3; no row holds more than `most`."""
-    rows = -(-count // most) if count else 1
-    return -(-count // rows) if count else most
+    if not count:
+        return most
+    rows = -(-count // most)
+    return -(-count // rows)
 
 
 def kpi_tiles(tiles: list[dict], per_row: int = TILES_PER_ROW) -> None:
@@ -786,12 +792,9 @@ def number_tiles(content: meeting.Meeting) -> None:
     row = st.container(horizontal=True, gap="small")
     for number in content.numbers:
         tile = row.container(border=True, width=TILE_WIDTH, key=f"meeting_tile_{number.key}")
-        versus = number.vs_previous
-        comparable = versus is None or versus.comparable
-        delta = number.change("previous")
-        if not comparable and versus.too_young:
-            delta = TOO_YOUNG
-        moved = comparable and not unchanged(delta)
+        versus = number.vs_previous  # conversion's, the others' None
+        delta = number.change("previous") if versus is None else conversion_chip(versus)
+        moved = (versus is None or versus.comparable) and not unchanged(delta)
         tile.metric(number.label, meeting.text(number.kind, number.value),
                     delta=delta,
                     delta_color="normal" if moved else "off",
