@@ -22,7 +22,7 @@ import plotly.io as pio
 
 from leadbridge import contract
 from leadbridge import text as escape
-from leadbridge.values import missing, tech_labels
+from leadbridge.values import NO_VALUE, missing, tech_labels
 
 TEMPLATE_NAME = "leadbridge"
 
@@ -167,12 +167,12 @@ def _money(value) -> str:
 
 
 def _pct(value) -> str:
-    return "–" if missing(value) else f"{float(value) * 100:.0f} %"
+    return NO_VALUE if missing(value) else f"{float(value) * 100:.0f} %"
 
 
 def _days(value) -> str:
     if missing(value):
-        return "–"
+        return NO_VALUE
     value = float(value)
     text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
     return f"{text} day" if value == 1 else f"{text} days"

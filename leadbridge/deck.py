@@ -38,6 +38,7 @@ from leadbridge.meeting import (
     slides,
     text,
 )
+from leadbridge.values import NO_VALUE
 
 # 16:9 at PowerPoint's default widescreen size, in inches.
 WIDTH, HEIGHT = 13.333, 7.5
@@ -350,14 +351,14 @@ def _draw_numbers(page, meeting: Meeting, slide: Slide) -> None:
         versus = number.vs_previous if which == "previous" else number.vs_last_year
         if versus is not None and not versus.comparable and versus.too_young:
             return "too young\vto compare"
-        return (number.change(which) or "–").replace(" (", "\v(")
+        return (number.change(which) or NO_VALUE).replace(" (", "\v(")
 
     def before(number, which: str) -> str:
         versus = number.vs_previous if which == "previous" else number.vs_last_year
         if versus is None:
             return text(number.kind, getattr(number, which))
         if not versus.comparable:
-            return "–"
+            return NO_VALUE
         return f"{versus.before * 100:.1f} %\v({versus.short_basis})"
 
     rows = [[n.label, text(n.kind, n.value), before(n, "previous"), changed(n, "previous"),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from leadbridge import contract, metrics
 from leadbridge.metrics import Filters
-from leadbridge.values import missing, tech_labels
+from leadbridge.values import NO_VALUE, missing, tech_labels
 
 # Techs per ranking: five names can be read out, and read from the back of the room.
 TOP_TECHS = 5
@@ -88,7 +88,7 @@ TABLE_COLUMNS = {
 def text(kind: str, value) -> str:
     """A value as the slides show it: 1,234 · 17.9 % · $12,345 · 2.5 days · Oct 5, 2026 · –."""
     if missing(value):
-        return "–"
+        return NO_VALUE
     if kind == "count":
         return f"{int(value):,}"
     if kind == "rate":

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from leadbridge import db
+from leadbridge.values import NO_VALUE
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -351,7 +352,7 @@ class Comparison:
     def before_text(self) -> str:
         """The earlier period's conversion as compared: '21.0 % won within 30 days', or '–'."""
         if not self.comparable:
-            return "–"
+            return NO_VALUE
         return f"{self.before * 100:.1f} % {self.basis}"
 
 

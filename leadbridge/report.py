@@ -10,7 +10,7 @@ import pandas as pd
 
 from leadbridge import exports, metrics
 from leadbridge.metrics import Filters
-from leadbridge.values import missing
+from leadbridge.values import NO_VALUE, missing
 
 COHORT_KEYS = (
     "leads_submitted", "leads_won", "leads_lost", "leads_open", "conversion_rate", "win_rate",
@@ -140,7 +140,7 @@ def to_csv(report: dict) -> str:
 def human(key: str, value) -> str:
     """A value as a person reads it: 62.5 %, $1,234.50, 3.5 days, or a dash when missing."""
     if value is None:
-        return "–"
+        return NO_VALUE
     if key in RATE_KEYS and isinstance(value, (int, float)):
         return f"{value * 100:.1f} %"
     if key in MONEY_KEYS and isinstance(value, (int, float)):

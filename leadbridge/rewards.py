@@ -16,7 +16,7 @@ import pandas as pd
 from leadbridge import exports, metrics
 from leadbridge.metrics import Filters
 from leadbridge.policy import Policy
-from leadbridge.values import missing
+from leadbridge.values import NO_VALUE, missing
 
 DEFAULT_GRACE_DAYS = 45
 AUDIT_STATUSES = ("ok", "pending", "unpaid", "underpaid", "overpaid")
@@ -324,7 +324,7 @@ def to_csv(data: dict) -> str:
 def human(key: str, value) -> str:
     """A value as a person reads it: $1,234.50, 12.5 %, yes/no, a dash when missing."""
     if value is None:
-        return "–"
+        return NO_VALUE
     if isinstance(value, bool):
         return "yes" if value else "no"
     if key in MONEY_KEYS and isinstance(value, (int, float)):

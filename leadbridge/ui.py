@@ -27,7 +27,7 @@ from leadbridge import (
     ui_published,
 )
 from leadbridge.metrics import Filters
-from leadbridge.values import missing
+from leadbridge.values import NO_VALUE, missing
 
 # A safety net for `streamlit run dashboard.py` (make run and `leadbridge dashboard` do it first).
 serve.navigation_only()
@@ -331,7 +331,7 @@ def compact_money(value: float) -> str:
 def fmt(kind: str, value) -> str:
     """A KPI value for people: counts 1,234 · rates 62.5 % · money $12,345 · ratio $8.20 · days 3.5."""
     if missing(value):
-        return "–"
+        return NO_VALUE
     if kind == "rate":
         return f"{value * 100:.1f} %"
     if kind == "money":
@@ -638,7 +638,7 @@ def column_matches(preview) -> pd.DataFrame:
     return pd.DataFrame({
         "LeadBridge column": spec.column_names,
         "required": [c.required for c in spec.columns],
-        "from the file's column": [preview.matched.get(c, "–") for c in spec.column_names],
+        "from the file's column": [preview.matched.get(c, NO_VALUE) for c in spec.column_names],
     })
 
 
@@ -802,4 +802,4 @@ def number_tiles(content: meeting.Meeting) -> None:
                     delta_description=f"vs {content.previous.start:%b}", help=number.help)
         tile.markdown(f"{previous}: **{number.before_text('previous')}**  \n"
                       f"{last_year}: **{number.before_text('last_year')}**  \n"
-                      f"{number.change('last_year') or '–'} vs {content.last_year.start:%b %Y}")
+                      f"{number.change('last_year') or NO_VALUE} vs {content.last_year.start:%b %Y}")

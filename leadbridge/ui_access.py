@@ -30,6 +30,7 @@ from streamlit import config
 from leadbridge import access, db, serve
 from leadbridge.access import Person
 from leadbridge.metrics import Filters
+from leadbridge.values import NO_VALUE
 
 PERSON = "lb_person"
 _SIGN_IN_LOGGED = "lb_sign_in_logged"
@@ -325,7 +326,7 @@ def access_tab() -> None:
         except access.AccessFileError as exc:
             st.error(plain(exc))
         else:
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
+            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder=NO_VALUE)
     st.subheader("Access log")
     st.caption("Sign-ins, imports, downloads and decks: who, when, what, with which filters. "
                "Newest first; `leadbridge log` prints it.")
@@ -333,7 +334,7 @@ def access_tab() -> None:
     if log.empty:
         st.info("Nothing logged yet.")
     else:
-        st.dataframe(log, hide_index=True)
+        st.dataframe(log, hide_index=True, placeholder=NO_VALUE)
 
 
 # The newest events the Data page shows; `leadbridge log` reads them all.

@@ -8,6 +8,7 @@ import streamlit as st
 
 from leadbridge import quality_signals, ui, ui_table
 from leadbridge.metrics import Filters
+from leadbridge.values import NO_VALUE
 
 INTRO = ("Patterns in a tech's leads that are **worth a look** with them: each has innocent "
          "explanations (a big customer, a new territory, a slow month). Talk before you conclude.")
@@ -92,7 +93,7 @@ def page(filters: Filters) -> None:
                                 placeholder="Pick a tech to see the leads behind the signal")
             if tech is not None:
                 rows = _drill(ui.db_file(), ui.data_version(), filters, signal.key, tech)
-                st.dataframe(rows, hide_index=True, column_config={
+                st.dataframe(rows, hide_index=True, placeholder=NO_VALUE, column_config={
                     **ui.LEAD_COLUMNS, "job_id": "Job", "duplicate_of": "Looks like lead",
                     "payout_id": "Payout", "paid_on": st.column_config.DateColumn("Paid"),
                     "amount": ui._money("Amount"), "reason": "Reason"})

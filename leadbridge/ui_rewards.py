@@ -210,8 +210,10 @@ def _rules_editor(start: policy.Policy, branches: list[str], version: str) -> pd
         "from": st.column_config.DateColumn("From"),
         "to": st.column_config.DateColumn("To"),
     }
+    # An empty cell of a rule means "no limit" or "every type": blank, as a person leaves it, not
+    # Streamlit's "None", which reads as "no type".
     return st.data_editor(frame, num_rows="dynamic", hide_index=True, column_config=config,
-                          key=f"{EDITOR}_{version}")
+                          placeholder="", key=f"{EDITOR}_{version}")
 
 
 def _editor_version(text: str) -> str:

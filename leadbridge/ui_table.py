@@ -17,6 +17,7 @@ import streamlit as st
 
 from leadbridge import exports, metrics, ui, ui_access
 from leadbridge.metrics import Filters
+from leadbridge.values import NO_VALUE
 
 # Rows on one page of a table: enough to scan, few enough that a page is quick at any size.
 PAGE_ROWS = 200
@@ -111,7 +112,8 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
     shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
     picked = None
     if not pick:
-        st.dataframe(shown, hide_index=True, column_config=column_config, height=height)
+        st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
+                     placeholder=NO_VALUE)
     else:
         state = f"{key}_pick"
         # A selection is a row's position in the page shown: another page, order, filters or new
@@ -121,6 +123,7 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
             st.session_state[f"{state}_for"] = shown_for
             st.session_state[state] = {"selection": {"rows": [], "columns": [], "cells": []}}
         event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
+                             placeholder=NO_VALUE,
                              key=state, on_select="rerun", selection_mode="single-row")
         rows = [r for r in event.selection.rows if 0 <= r < len(shown)]
         picked = shown.iloc[rows[0]] if rows else None
@@ -135,7 +138,7 @@ def query_table(query: str, count: str, filters: Filters | None, page: str, name
     total = int(ui.query(count, filters, **extra).iloc[0, 0])
     first = page_controls(key, total)
     rows = ui.query(query, filters, limit=PAGE_ROWS, offset=first, **extra)
-    st.dataframe(rows, hide_index=True, column_config=column_config)
+    st.dataframe(rows, hide_index=True, column_config=column_config, placeholder=NO_VALUE)
     con = ui.connection()
     # The download runs outside this script run: the person's scope and money go with it now.
     scoped, scoped_extra = ui.as_person(filters, extra)

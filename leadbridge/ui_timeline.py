@@ -7,7 +7,7 @@ import streamlit as st
 
 from leadbridge import meeting, timeline, ui, ui_table
 from leadbridge.metrics import Filters
-from leadbridge.values import missing
+from leadbridge.values import NO_VALUE, missing
 
 TIMELINE_COLUMNS = {
     "event_date": st.column_config.DateColumn("Date"),
@@ -71,7 +71,8 @@ def lead_story(leads: pd.DataFrame, key: str, filters: Filters,
             st.info("This lead is not in the data you may see.")
         else:
             shown = frame.drop(columns=["lead_id"])
-            st.dataframe(shown, hide_index=True, column_config=TIMELINE_COLUMNS)
+            st.dataframe(shown, hide_index=True, column_config=TIMELINE_COLUMNS,
+                         placeholder=NO_VALUE)
     return lead_id
 
 

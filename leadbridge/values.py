@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+# What a tile, a table cell, a chart label, a slide or the report shows for a value that is
+# missing (a month too young for its 90-day conversion, a lead not contacted yet): a dash, not
+# "None" or "nan", which read as a count of zero.
+NO_VALUE = "–"
+
 
 def missing(value) -> bool:
     """True for None, NaN, NaT and pandas' NA; False for anything else (lists included)."""
@@ -26,7 +31,7 @@ def tech_labels(frame: pd.DataFrame) -> list[str]:
         return []
     names = frame["tech_name"].astype(object)
     if "tech_id" not in frame.columns:
-        return ["–" if missing(n) else str(n) for n in names]
+        return [NO_VALUE if missing(n) else str(n) for n in names]
     ids = frame["tech_id"].astype(str)
     names = names.where(names.notna(), ids).astype(str)
     shared = ids.groupby(names.to_numpy()).transform("nunique").to_numpy() > 1
