@@ -552,8 +552,15 @@ def _money(label: str):
     return st.column_config.NumberColumn(label, format="dollar")
 
 
+# A share in a table reads as on the tiles: one decimal and a space before the sign ("60.8 %").
+# Streamlit's "percent" shows as many decimals as a value has ("63%" above "65.16%"), so the frame
+# keeps the fraction (0.608, as the downloads and the report give it) and the page of rows shown
+# is multiplied by 100 for this format (ui_table.as_shown).
+PERCENT_FORMAT = "%.1f %%"
+
+
 def _percent(label: str):
-    return st.column_config.NumberColumn(label, format="percent")
+    return st.column_config.NumberColumn(label, format=PERCENT_FORMAT)
 
 
 TECH_COLUMNS = {

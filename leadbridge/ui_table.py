@@ -80,6 +80,17 @@ def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
     return first
 
 
+def as_shown(frame: pd.DataFrame, column_config: dict | None) -> pd.DataFrame:
+    """The rows as a table draws them: each share column (a fraction, configured with
+    ui.PERCENT_FORMAT) in percent. Called on the page of rows shown, never on a download."""
+    shares = [c for c, conf in (column_config or {}).items() if c in frame.columns
+              and isinstance(conf, dict)
+              and conf.get("type_config", {}).get("format") == ui.PERCENT_FORMAT]
+    if not shares:
+        return frame
+    return frame.assign(**{c: frame[c] * 100 for c in shares})
+
+
 def _sorted(frame: pd.DataFrame, sort: dict[str, str], key: str) -> tuple[pd.DataFrame, str]:
     """The frame in the order chosen in a "Sort all rows by" picker of `sort` ({column: label},
     largest first; the first is the default): clicking a header sorts only the page shown."""
@@ -112,8 +123,8 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
     shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
     picked = None
     if not pick:
-        st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
-                     placeholder=NO_VALUE)
+        st.dataframe(as_shown(shown, column_config), hide_index=True, column_config=column_config,
+                     height=height, placeholder=NO_VALUE)
     else:
         state = f"{key}_pick"
         # A selection is a row's position in the page shown: another page, order, filters or new
@@ -122,7 +133,8 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
         if st.session_state.get(f"{state}_for") != shown_for:
             st.session_state[f"{state}_for"] = shown_for
             st.session_state[state] = {"selection": {"rows": [], "columns": [], "cells": []}}
-        event = st.dataframe(shown, hide_index=True, column_config=column_config, height=height,
+        event = st.dataframe(as_shown(shown, column_config), hide_index=True,
+                             column_config=column_config, height=height,
                              placeholder=NO_VALUE,
                              key=state, on_select="rerun", selection_mode="single-row")
         rows = [r for r in event.selection.rows if 0 <= r < len(shown)]
@@ -138,7 +150,8 @@ def query_table(query: str, count: str, filters: Filters | None, page: str, name
     total = int(ui.query(count, filters, **extra).iloc[0, 0])
     first = page_controls(key, total)
     rows = ui.query(query, filters, limit=PAGE_ROWS, offset=first, **extra)
-    st.dataframe(rows, hide_index=True, column_config=column_config, placeholder=NO_VALUE)
+    st.dataframe(as_shown(rows, column_config), hide_index=True, column_config=column_config,
+                 placeholder=NO_VALUE)
     con = ui.connection()
     # The download runs outside this script run: the person's scope and money go with it now.
     scoped, scoped_extra = ui.as_person(filters, extra)

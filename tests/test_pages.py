@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -335,6 +336,43 @@ def test_a_young_months_90_day_conversion_is_a_dash_in_the_overviews_table(open_
     assert table.proto.placeholder == "–"
 
 
+def test_a_tables_shares_are_shown_in_percent_with_one_decimal():
+    """0.6580 is shown as 65.8 % (as on the tiles), the other columns and blanks as they were; the
+    frame given (the download's rows) is not changed."""
+    frame = pd.DataFrame({"month": ["2026-07", "2026-08"], "leads_submitted": [278, 294],
+                          "conversion_rate": [0.6367, 0.658], "conversion_90d": [0.6367, None],
+                          "revenue_attributed": [1000.0, 2000.0]})
+    before = frame.copy()
+    shown = ui_table.as_shown(frame, ui.MONTHLY_COLUMNS)
+    assert list(shown["conversion_rate"]) == pytest.approx([63.67, 65.8])
+    assert shown["conversion_90d"].iloc[0] == pytest.approx(63.67)
+    assert pd.isna(shown["conversion_90d"].iloc[1])
+    assert list(shown["leads_submitted"]) == [278, 294]
+    assert list(shown["revenue_attributed"]) == [1000.0, 2000.0]
+    pd.testing.assert_frame_equal(frame, before)
+    assert ui_table.as_shown(frame, None) is frame
+    assert ui.MONTHLY_COLUMNS["conversion_rate"]["type_config"]["format"] == "%.1f %%"
+
+
+def test_the_overviews_monthly_table_shows_percent_and_downloads_the_fraction(open_app, sample_db,
+                                                                           monkeypatch):
+    downloads = {}
+    real = ui_table.download_buttons
+
+    def spy(build, page, name, *args, **kwargs):
+        downloads[name] = build
+        return real(build, page, name, *args, **kwargs)
+
+    monkeypatch.setattr(ui_table, "download_buttons", spy)
+    at = open_app(sample_db, "overview")
+    (table,) = at.dataframe
+    every = metrics.run(db.connect(sample_db), "monthly", Filters.months(*DEFAULT))
+    assert list(table.value["conversion_rate"]) == pytest.approx(list(every["conversion_rate"] * 100))
+    downloaded = downloads["monthly"]()
+    assert list(downloaded["conversion_rate"]) == pytest.approx(list(every["conversion_rate"]))
+    assert json.loads(table.proto.columns)["conversion_rate"]["type_config"]["format"] == "%.1f %%"
+
+
 def test_the_overviews_monthly_table_names_every_column_in_words(open_app, sample_db):
     at = open_app(sample_db, "overview")
     (table,) = at.dataframe
@@ -372,5 +410,5 @@ def test_a_long_leaderboard_is_sorted_over_every_row_before_it_is_paged(open_app
     assert at.number_input(key="leaderboard_page").value == 1
     shown = at.dataframe[0].value
     best = every["conversion_rate"].sort_values(ascending=False, na_position="last")
-    assert list(shown["conversion_rate"]) == list(best[:10])
+    assert list(shown["conversion_rate"]) == pytest.approx(list(best[:10] * 100))  # in percent
     assert any(HINT in i.value for i in at.info), "the row selected was of the other order"
