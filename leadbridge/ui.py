@@ -791,6 +791,16 @@ MEETING_COLUMNS = {
 TILE_WIDTH = 250
 
 
+# The longest chip beside which "vs Sep" still fits a meeting tile (TILE_WIDTH) at 1280 pixels.
+SHORT_CHIP = 16
+
+
+def versus_month(delta: str | None, month: date) -> str | None:
+    """'vs Sep' beside a meeting tile's chip where both fit: a longer chip ('+$146,798 (+18.0 %)',
+    'too young to compare') cut it to 'v…', and the tile's first line names the month anyway."""
+    return f"vs {month:%b}" if delta is None or len(delta) <= SHORT_CHIP else None
+
+
 def number_tiles(content: meeting.Meeting) -> None:
     """The month's headline numbers, each against the previous month and the same month last
     year, as tiles that wrap onto a second row on a laptop."""
@@ -806,7 +816,8 @@ def number_tiles(content: meeting.Meeting) -> None:
                     delta=delta,
                     delta_color="normal" if moved else "off",
                     delta_arrow="auto" if moved else "off",
-                    delta_description=f"vs {content.previous.start:%b}", help=number.help)
+                    delta_description=versus_month(delta, content.previous.start),
+                    help=number.help)
         tile.markdown(f"{previous}: **{number.before_text('previous')}**  \n"
                       f"{last_year}: **{number.before_text('last_year')}**  \n"
                       f"{number.change('last_year') or NO_VALUE} vs {content.last_year.start:%b %Y}")

@@ -4,12 +4,13 @@ money value, first-time contributors and biggest wins on hand-made rows, and the
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, meeting, metrics, report, values
+from leadbridge import db, meeting, metrics, report, ui, values
 from leadbridge.metrics import Filters
 from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db
 from tests.metrics_fixtures import fresh_db, lead, load, outcome, payout, tech
@@ -552,3 +553,23 @@ def test_every_table_of_the_page_has_its_downloads(open_meeting, sample_db):
     labels = [b.label for b in at.get("download_button")]
     assert {"Download CSV", "Download Excel", "Deck"} <= set(labels)
 
+
+
+@pytest.mark.parametrize("delta, shown", [
+    ("-30 (-10.5 %)", "vs Sep"), ("-2.7 pts", "vs Sep"), (None, "vs Sep"),
+    ("+$46,798 (+5.0 %)", None), ("+$146,798 (+18.0 %)", None), ("too young to compare", None)])
+def test_vs_the_month_stands_beside_a_chip_only_where_both_fit_a_tile(delta, shown):
+    assert ui.versus_month(delta, date(2026, 9, 1)) == shown
+
+
+def test_the_meeting_tiles_say_vs_the_month_where_it_fits(open_meeting, sample_db):
+    """At 1280 pixels a tile holds '-30 (-10.5 %) vs Sep'; a money chip fills it (it was cut to
+    'v…'), so it stands alone and the tile's first line names the month."""
+    at = open_meeting(sample_db)
+    no_exception(at)
+    tiles = {m.label: m.proto for m in at.metric}
+    assert tiles["Leads submitted"].delta_description == "vs Sep"
+    assert tiles["Revenue attributed"].delta.startswith(("+$", "-$"))
+    assert tiles["Revenue attributed"].delta_description == ""
+    revenue = at.get("markdown")
+    assert any(m.value.startswith("Sep 2026: **$") for m in revenue)
