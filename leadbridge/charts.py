@@ -61,7 +61,9 @@ TOP_MARGIN = 130
 TITLE_WRAP = 72
 SUBTITLE_WRAP = 100
 
-MONEY_AXIS = {"tickprefix": "$", "tickformat": ",.0f"}
+# Money ticks are short, "$120M" and "$1.2B" rather than "$120,000,000", so that they read on a
+# projector and leave the plot its width; the hover gives the exact amount.
+MONEY_AXIS = {"tickprefix": "$", "exponentformat": "B"}
 RATE_AXIS = {"tickformat": ".0%"}
 COUNT_AXIS = {"tickformat": ",d"}
 

@@ -265,7 +265,7 @@ def test_revenue_and_reward_per_month_in_dollars_negative_rewards_kept():
     assert values(trace(fig, "Reward cost").y) == [300.0, -40.0, 150.0]
     assert list(trace(fig, "Reward cost").x) == ["Jan<br>2026", "Feb<br>2026", "Mar<br>2026"]
     assert fig.layout.yaxis.tickprefix == "$"
-    assert fig.layout.yaxis.tickformat == ",.0f"
+    assert fig.layout.yaxis.exponentformat == "B"  # "$120M", "$1.2B"
     assert trace(fig, "Revenue attributed").customdata[0] == (
         "Revenue attributed: $12,500 (5 deals won)")
 
