@@ -224,7 +224,7 @@ def _values(frame: pd.DataFrame, label: str) -> list[str]:
 
 
 def _cut_title(title: str, shown: int, total: int, noun: str = "techs") -> str:
-    return f"{title}: top {shown} of {total} {noun}" if total > shown else title
+    return f"{title}: top {shown:,} of {total:,} {noun}" if total > shown else title
 
 
 def _rows_height(rows: int) -> int:
@@ -859,7 +859,7 @@ def contact_speed(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
     if any(never):
         fig.add_scatter(
             x=[0] * sum(never), y=[v for v, n in zip(values, never, strict=True) if n],
-            mode="markers", name="None contacted yet",
+            mode="markers", name="None contacted yet", cliponaxis=False,  # whole, on the axis
             marker={"symbol": "x-thin", "size": 14, "line": {"color": VERMILLION, "width": 3}},
             **_hover(f"None contacted yet<br>{d}"
                      for d, n in zip(details, never, strict=True) if n),

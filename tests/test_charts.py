@@ -487,7 +487,9 @@ def test_contact_speed_puts_the_slowest_first_with_the_week_mark():
     assert list(median.y) == ["Unassigned", "Hartford", "Boston"]
     assert values(median.x) == [None, 5.0, 2.0]
     assert values(p90.x) == [None, 12.5, 4.0]
-    assert list(trace(fig, "None contacted yet").y) == ["Unassigned"]
+    never = trace(fig, "None contacted yet")
+    assert list(never.y) == ["Unassigned"]
+    assert never.cliponaxis is False, "its mark sits on the axis at 0 and is drawn whole"
     week = fig.layout.shapes[0]
     assert (week.x0, week.x1, week.name) == (7, 7, "One week")
     assert median.customdata[1] == ("Median: 5 days<br>15 of 20 leads contacted, 60 % within a "
@@ -660,3 +662,9 @@ def test_projected_is_a_larger_copy_and_leaves_the_figure_alone():
     assert [t.y for t in big.data] == [t.y for t in original.data]
     kept = charts.projected(charts.top_techs(ranking("deals_won"), "deals_won", "Most", NOTE), None)
     assert kept.layout.height < charts.SLIDE_HEIGHT
+
+
+def test_a_cut_title_writes_the_count_with_thousands_separators():
+    assert charts._cut_title("Leads submitted per tech", 25, 4957) == (
+        "Leads submitted per tech: top 25 of 4,957 techs")
+    assert charts._cut_title("Leads submitted per tech", 25, 25) == "Leads submitted per tech"
