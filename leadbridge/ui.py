@@ -461,6 +461,7 @@ def _tile(col, tile: dict) -> None:
         delta_arrow="off" if flat else tile.get("delta_arrow", "auto"),
         help=tile.get("help"),
         border=True,
+        height="stretch",  # a row's tiles one height, with or without a chip
     )
 
 

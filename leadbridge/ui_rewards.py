@@ -40,6 +40,9 @@ AUDIT_TECH_COLUMNS = {
     "due": _money("Due now"), "paid": _money("Paid"), "unpaid_amount": _money("Unpaid"),
     "underpaid_amount": _money("Underpaid by"), "overpaid_amount": _money("Overpaid by"),
 }
+# A long per-tech audit (more techs than a page) opens on the techs owed the most.
+AUDIT_TECH_SORT = {"unpaid_amount": "Unpaid", "underpaid_amount": "Underpaid by",
+                   "overpaid_amount": "Overpaid by", "earned": "Earned", "paid": "Paid"}
 AUDIT_LEAD_COLUMNS = {
     "lead_id": "Lead", "tech_id": "Tech ID",
     "submitted_at": st.column_config.DateColumn("Submitted"), "status": "Lead status",
@@ -121,6 +124,13 @@ def _corrections_csv(text: str, filters: Filters, grace: int) -> str:
 # --- the audit tab ----------------------------------------------------------------------------
 
 
+def _leads_chip(leads: int) -> dict:
+    """A verdict tile's count of leads, as a grey chip under the amount: in the label it was cut
+    ("Not due yet (55,757 le…") four tiles to a row at 1280 pixels."""
+    return {"delta": f"{leads:,} lead{'' if leads == 1 else 's'}", "delta_color": "off",
+            "delta_arrow": "off"}
+
+
 def audit_tab(filters: Filters, current) -> None:
     if current is None:
         no_policy_panel()
@@ -145,18 +155,18 @@ def audit_tab(filters: Filters, current) -> None:
          "help": "What the period's leads earned under the policy so far."},
         {"label": "Paid", "kind": "money", "value": t["paid"],
          "help": "What payroll paid for these leads, whatever the tech, clawbacks deducted."},
-        {"label": f"Unpaid ({t['leads_unpaid']:,} leads)", "kind": "money",
-         "value": t["unpaid_amount"], "inverse": True,
+        {"label": "Unpaid", "kind": "money", "value": t["unpaid_amount"],
+         **_leads_chip(t["leads_unpaid"]),
          "help": "Rewards due (past the grace days) on leads that got nothing."},
-        {"label": f"Underpaid ({t['leads_underpaid']:,} leads)", "kind": "money",
-         "value": t["underpaid_amount"], "inverse": True,
+        {"label": "Underpaid", "kind": "money", "value": t["underpaid_amount"],
+         **_leads_chip(t["leads_underpaid"]),
          "help": "What is still owed on leads paid less than is due."},
-        {"label": f"Overpaid ({t['leads_overpaid']:,} leads)", "kind": "money",
-         "value": t["overpaid_amount"], "inverse": True,
+        {"label": "Overpaid", "kind": "money", "value": t["overpaid_amount"],
+         **_leads_chip(t["leads_overpaid"]),
          "help": "What was paid beyond what leads earned (double payments, missed clawbacks)."},
-        {"label": f"Not due yet ({t['leads_pending']:,} leads)", "kind": "money",
-         "value": t["pending"], "help": "Earned within the grace days: payroll has not had to "
-         "pay it yet."},
+        {"label": "Not due yet", "kind": "money", "value": t["pending"],
+         **_leads_chip(t["leads_pending"]),
+         "help": "Earned within the grace days: payroll has not had to pay it yet."},
         {"label": "Unmatched payouts", "kind": "count", "value": t["unmatched_payouts"],
          "help": f"Payouts in the period for no known lead (bonuses, prizes, typos): "
          f"${t['unmatched_amount']:,.2f}. The audit cannot judge them."},
@@ -167,7 +177,7 @@ def audit_tab(filters: Filters, current) -> None:
         st.info(ui.empty_note(filters, "leads with rewards"))
     else:
         ui_table.table(by_tech, "rewards", "audit-by-tech", filters, key="rw_audit_tech",
-                 column_config=AUDIT_TECH_COLUMNS)
+                       column_config=AUDIT_TECH_COLUMNS, sort=AUDIT_TECH_SORT)
     st.subheader("Leads to fix")
     st.multiselect("Audit verdict", list(AUDIT_LABELS), format_func=AUDIT_LABELS.get,
                    key=STATUS_PICK)

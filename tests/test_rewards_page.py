@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, policy, rewards, sample, ui
+from leadbridge import db, policy, rewards, sample, ui, ui_table
 from leadbridge.metrics import Filters
 from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db, copy_db, open_tab
 
@@ -49,7 +49,12 @@ def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
     t = expected["totals"]
     assert tile(at, "Earned") == ui.fmt("money", t["earned"])
     assert tile(at, "Paid") == ui.fmt("money", t["paid"])
-    assert tile(at, f"Unpaid ({t['leads_unpaid']:,} leads)") == ui.fmt("money", t["unpaid_amount"])
+    assert tile(at, "Unpaid") == ui.fmt("money", t["unpaid_amount"])
+    for label, key in (("Unpaid", "leads_unpaid"), ("Underpaid", "leads_underpaid"),
+                       ("Overpaid", "leads_overpaid"), ("Not due yet", "leads_pending")):
+        (shown,) = [m.proto for m in at.metric if m.label == label]  # the count is not in it
+        assert shown.delta == f"{t[key]:,} lead{'' if t[key] == 1 else 's'}", label
+        assert shown.color == shown.GRAY and shown.direction == shown.NONE, label
     assert tile(at, "Unmatched payouts") == str(t["unmatched_payouts"])
     assert any("25 for every lead; when won, \\$100 plus 1 % of the sale" in c.value
                for c in at.caption)  # as text: $ escaped, not LaTeX
@@ -69,8 +74,9 @@ def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
     at.number_input(key="rw_grace").set_value(0).run()
     zero = rewards.audit(db.connect(sample_db), chosen, DEFAULT, grace_days=0)["totals"]
     assert zero["unpaid_amount"] > t["unpaid_amount"]
-    assert tile(at, f"Unpaid ({zero['leads_unpaid']:,} leads)") == ui.fmt("money",
-                                                                        zero["unpaid_amount"])
+    assert tile(at, "Unpaid") == ui.fmt("money", zero["unpaid_amount"])
+    assert [m.proto.delta for m in at.metric if m.label == "Unpaid"] == [
+        f"{zero['leads_unpaid']:,} leads"]
 
 
 def test_only_the_open_tab_is_drawn_and_the_audits_choices_outlast_a_visit_to_what_if(
@@ -128,3 +134,22 @@ def test_without_a_policy_the_page_asks_for_one(monkeypatch, sample_db, tmp_path
     what_if(at)
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.data_editor) == 1  # the what-if starts from the example policy
+
+
+def test_a_long_per_tech_audit_opens_on_the_techs_owed_the_most(monkeypatch, sample_db):
+    """More techs than a page: sorted over every tech by what is unpaid, largest first, before it
+    is paged; another column can be picked."""
+    monkeypatch.setattr(ui_table, "PAGE_ROWS", 10)
+    at = open_page(monkeypatch, sample_db)
+    assert not at.exception, [e.value for e in at.exception]
+    every = rewards.audit(db.connect(sample_db), policy.parse(sample.REWARD_POLICY_TEXT),
+                          DEFAULT)["by_tech"]
+    assert len(every) > 10
+    assert at.selectbox(key="rw_audit_tech_sort").value == "unpaid_amount"
+    per_tech = next(d.value for d in at.dataframe if "underpaid_amount" in d.value.columns)
+    owed = sorted((r["unpaid_amount"] for r in every), reverse=True)[:10]
+    assert per_tech["unpaid_amount"].tolist() == pytest.approx(owed)
+    at.selectbox(key="rw_audit_tech_sort").set_value("overpaid_amount").run()
+    per_tech = next(d.value for d in at.dataframe if "underpaid_amount" in d.value.columns)
+    over = sorted((r["overpaid_amount"] for r in every), reverse=True)[:10]
+    assert per_tech["overpaid_amount"].tolist() == pytest.approx(over)
