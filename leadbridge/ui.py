@@ -802,6 +802,16 @@ def versus_month(delta: str | None, month: date) -> str | None:
     return f"vs {month:%b}" if delta is None or len(delta) <= SHORT_CHIP else None
 
 
+def meeting_tile_value(number: meeting.Number) -> tuple[str, str]:
+    """A meeting tile's value and tooltip. The slides give money to the dollar, but a tile holds
+    about ten characters of its large digits: from a million up ("$128,108,…" at 1M leads) it
+    shows "$128.1M", and its tooltip the exact amount."""
+    exact = meeting.text(number.kind, number.value)
+    if number.kind == "money" and not missing(number.value) and abs(number.value) >= 1e6:
+        return fmt("money", number.value), f"{number.help}\n\nExactly {text.md(exact)}."
+    return exact, number.help
+
+
 def number_tiles(content: meeting.Meeting) -> None:
     """The month's headline numbers, each against the previous month and the same month last
     year, as tiles that wrap onto a second row on a laptop."""
@@ -813,12 +823,13 @@ def number_tiles(content: meeting.Meeting) -> None:
         versus = number.vs_previous  # conversion's, the others' None
         delta = number.change("previous") if versus is None else conversion_chip(versus)
         moved = (versus is None or versus.comparable) and not unchanged(delta)
-        tile.metric(number.label, meeting.text(number.kind, number.value),
+        value, help_text = meeting_tile_value(number)
+        tile.metric(number.label, value,
                     delta=delta,
                     delta_color="normal" if moved else "off",
                     delta_arrow="auto" if moved else "off",
                     delta_description=versus_month(delta, content.previous.start),
-                    help=number.help)
+                    help=help_text)
         tile.markdown(f"{previous}: **{number.before_text('previous')}**  \n"
                       f"{last_year}: **{number.before_text('last_year')}**  \n"
                       f"{number.change('last_year') or NO_VALUE} vs {content.last_year.start:%b %Y}")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, meeting, metrics, report, ui, values
+from leadbridge import db, meeting, metrics, report, text, ui, values
 from leadbridge.metrics import Filters
 from tests.app_fixtures import DASHBOARD, PAGES, build_sample_db
 from tests.metrics_fixtures import fresh_db, lead, load, outcome, payout, tech
@@ -573,3 +573,17 @@ def test_the_meeting_tiles_say_vs_the_month_where_it_fits(open_meeting, sample_d
     assert tiles["Revenue attributed"].delta_description == ""
     revenue = at.get("markdown")
     assert any(m.value.startswith("Sep 2026: **$") for m in revenue)
+
+
+def test_a_meeting_tile_shows_millions_short_and_the_exact_amount_in_its_tooltip():
+    """'$128,108,412' did not fit a tile ('$128,108,…' at 1M leads)."""
+    big = meeting.Number("revenue_attributed", "Revenue attributed", "money", 128_108_412.4,
+                         125_694_368, 120_257_264, "Revenue.")
+    exact = text.md("$128,108,412")  # as text in the tooltip's markdown, not LaTeX
+    assert ui.meeting_tile_value(big) == ("$128.1M", f"Revenue.\n\nExactly {exact}.")
+    small = meeting.Number("revenue_attributed", "Revenue attributed", "money", 963_936,
+                           817_137, 988_469, "Revenue.")
+    assert ui.meeting_tile_value(small) == ("$963,936", "Revenue.")
+    leads = meeting.Number("leads_submitted", "Leads submitted", "count", 34_064, 36_259,
+                           33_383, "Leads.")
+    assert ui.meeting_tile_value(leads) == ("34,064", "Leads.")
