@@ -37,21 +37,34 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+# Excel's number formats for the kinds of column a table on a page shows: a share as 65.8 % (the
+# cell keeps the fraction, 0.658, for formulas), money as $1,234.56.
+XLSX_FORMATS = {"percent": "0.0%", "money": '"$"#,##0.00'}
+
+
+def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "data",
+                  columns: dict[str, tuple[str, str | None]] | None = None) -> bytes:
     """An .xlsx workbook of a frame: text cells stay text (never formulas or links), formula
-    starts defused as in CSV, header bold and frozen, columns sized to their content."""
+    starts defused as in CSV, header bold and frozen, columns sized to their content. `columns`
+    ({column: (header, kind)}, as the page's table names them) gives a column its header in words
+    and a kind of XLSX_FORMATS its number format; other columns keep their names."""
     buf = io.BytesIO()
-    safe = safe_frame(frame)
+    columns = {c: v for c, v in (columns or {}).items() if c in frame.columns}
+    safe = safe_frame(frame).rename(columns={c: header for c, (header, _) in columns.items()})
+    kinds = [columns.get(c, (None, None))[1] for c in frame.columns]
     sheet_name = re.sub(r"[\[\]:*?/\\]", "-", sheet)[:31] or "data"
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         safe.to_excel(writer, sheet_name=sheet_name, index=False)
         worksheet = writer.sheets[sheet_name]
         worksheet.freeze_panes(1, 0)
-        for i, col in enumerate(safe.columns):
-            sample = safe[col].astype("string").head(200).str.len().max()
+        formats = {k: writer.book.add_format({"num_format": f}) for k, f in XLSX_FORMATS.items()}
+        for i, (col, kind) in enumerate(zip(safe.columns, kinds, strict=True)):
+            sample = safe.iloc[:, i].astype("string").head(200).str.len().max()
             width = max(len(str(col)), 0 if pd.isna(sample) else int(sample))
-            worksheet.set_column(i, i, min(max(width + 2, 8), 60))
+            if kind in formats:  # "65.8%" and "$1,234.56" are shorter than the raw float
+                width = max(len(str(col)), 12)
+            worksheet.set_column(i, i, min(max(width + 2, 8), 60), formats.get(kind))
     return buf.getvalue()
 
 

@@ -29,13 +29,30 @@ def csv_file(build: Callable[[], pd.DataFrame]) -> Callable[[], str]:
     return lambda: exports.frame_to_csv(build())
 
 
-def xlsx_file(build: Callable[[], pd.DataFrame], sheet: str) -> Callable[[], bytes]:
-    """The callable an Excel download runs on click."""
-    return lambda: exports.frame_to_xlsx(build(), sheet=sheet)
+def xlsx_file(build: Callable[[], pd.DataFrame], sheet: str,
+              column_config: dict | None = None) -> Callable[[], bytes]:
+    """The callable an Excel download runs on click: the columns named and formatted as the
+    table on the page shows them (the CSV keeps the engine's names and values, for tools)."""
+    columns = xlsx_columns(column_config)
+    return lambda: exports.frame_to_xlsx(build(), sheet=sheet, columns=columns)
+
+
+def xlsx_columns(column_config: dict | None) -> dict[str, tuple[str, str | None]]:
+    """{column: (header, kind)} of a table's column_config, for exports.frame_to_xlsx: the label
+    the page shows, and "percent" or "money" for the shares and amounts."""
+    found = {}
+    for column, conf in (column_config or {}).items():
+        if isinstance(conf, str):
+            found[column] = (conf, None)
+        elif isinstance(conf, dict) and conf.get("label"):
+            number_format = (conf.get("type_config") or {}).get("format")
+            kind = {ui.PERCENT_FORMAT: "percent", "dollar": "money"}.get(number_format)
+            found[column] = (conf["label"], kind)
+    return found
 
 
 def download_buttons(build: Callable[[], pd.DataFrame], page: str, table: str,
-                     filters: Filters | None, key: str) -> None:
+                     filters: Filters | None, key: str, column_config: dict | None = None) -> None:
     """CSV and Excel downloads of a table, built on click by `build` (which must not call
     Streamlit: it runs outside the script), named by page, table, filters and date."""
     name = exports.file_stem(page, table, filters, date.today())
@@ -49,8 +66,8 @@ def download_buttons(build: Callable[[], pd.DataFrame], page: str, table: str,
                         f"{name}.csv", "text/csv", key=f"{key}_csv", icon=":material/download:",
                         on_click="ignore")
     row.download_button("Download Excel",
-                        ui_access.logged_download(xlsx_file(build, table), f"{what} (Excel)",
-                                                  filters),
+                        ui_access.logged_download(xlsx_file(build, table, column_config),
+                                                  f"{what} (Excel)", filters),
                         f"{name}.xlsx", XLSX, key=f"{key}_xlsx", icon=":material/table_view:",
                         on_click="ignore")
 
@@ -139,7 +156,7 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
                              key=state, on_select="rerun", selection_mode="single-row")
         rows = [r for r in event.selection.rows if 0 <= r < len(shown)]
         picked = shown.iloc[rows[0]] if rows else None
-    download_buttons(lambda: frame, page, name, filters, key)
+    download_buttons(lambda: frame, page, name, filters, key, column_config)
     return picked
 
 
@@ -156,5 +173,5 @@ def query_table(query: str, count: str, filters: Filters | None, page: str, name
     # The download runs outside this script run: the person's scope and money go with it now.
     scoped, scoped_extra = ui.as_person(filters, extra)
     download_buttons(lambda: metrics.run(con, query, scoped, **scoped_extra), page, name,
-                     filters, key)
+                     filters, key, column_config)
     return total
