@@ -831,11 +831,17 @@ def _lay_out(cur, spec: contract.Table, layout: _Layout) -> None:
     and lines with a stray quote are rejected with theirs."""
     aliases = sorted({contract.normalize_header(a) for c in spec.columns for a in (c.name, *c.aliases)})
     others = "".join(re.escape(d) for d in DELIMITERS if d != layout.delimiter)
-    db.run_script(cur, "import/layout", {
+    params = {
         "header_line": layout.header_line, "width": layout.width, "alias_keys": aliases,
         "total_words": TOTAL_WORDS, "footer_words": FOOTER_WORDS,
         "other_delimiters": f"[{others}]", "stray_lines": layout.stray_lines,
-    }, cells=", ".join(f"c{i}" for i in range(layout.width)))
+    }
+    db.run_script(cur, "import/layout", params,
+                  cells=", ".join(f"c{i}" for i in range(layout.width)))
+    second = cur.execute("select max(second_start) from row_layout").fetchone()[0]
+    if second is not None:  # else its update would read every row back for nothing
+        db.run_script(cur, "import/second_table", {"second_start": second})
+    db.run_script(cur, "import/damaged_rows", params)
 
 
 def _detect_formats(cur, spec, name, date_order, decimal_comma,

@@ -8,5 +8,10 @@ from raw_parquet;
 create or replace temp view numbered_lines as
 select line_no, null::varchar as line from raw limit 0;
 
+-- The lines of the given numbers (see read_lines.sql): none.
+create or replace temp macro lines_at(wanted) as table
+select line_no, line
+from numbered_lines;
+
 create or replace temp table blank_lines as
 select 0::bigint as line_no limit 0;

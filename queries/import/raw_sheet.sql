@@ -12,5 +12,11 @@ select
     nullif(array_to_string(list_filter(list_value({cells}), lambda c: trim(c) <> ''), ' | '), '') as line,
 from raw_sheet;
 
+-- The lines of the given numbers (see read_lines.sql).
+create or replace temp macro lines_at(wanted) as table
+select line_no, line
+from numbered_lines
+where line_no in (select unnest(wanted));
+
 create or replace temp table blank_lines as
 select 0::bigint as line_no limit 0;

@@ -1,6 +1,11 @@
 -- The audit of one import (one row), its rejected rows (one row per broken rule, with the raw
 -- cells of the row: {cells}, and its line as the file had it) and its skipped lines (one row
 -- each, with the reason), then a new data version so that every cached result is recomputed.
+create or replace temp table rejected_rows as
+select line_no, problems
+from parsed
+where len(problems) > 0;
+
 insert into imports
 select
     $import_id as import_id,
@@ -21,7 +26,7 @@ select
     (select count(*) from incoming where action = 'updated') as updated,
     (select count(*) from incoming where action = 'unchanged') as unchanged,
     (select count(*) from superseded) as superseded,
-    (select count(*) from parsed where len(problems) > 0) as rejected,
+    (select count(*) from rejected_rows) as rejected,
     (select count(*) from skipped) as skipped;
 
 insert into rejects
@@ -41,12 +46,13 @@ from (
         if(r.line_no is null, null, list_value({cells})) as raw_values,
         l.line as raw_line,
         unnest(p.problems) as problem,
-    from parsed as p
-    left join raw as r
+    from rejected_rows as p
+    -- Only the rejected rows' records and lines are read, not the whole file's (spilled to disk
+    -- at 10M rows under the import's memory limit) for a handful of rows.
+    left join (select * from raw where line_no in (select line_no from rejected_rows)) as r
         on p.line_no = r.line_no
-    left join numbered_lines as l
+    left join lines_at((select list(line_no) from rejected_rows)) as l
         on p.line_no = l.line_no
-    where len(p.problems) > 0
 );
 
 insert into skipped_rows
@@ -56,7 +62,7 @@ select
     s.reason,
     l.line as raw_line,
 from skipped as s
-left join numbered_lines as l
+left join lines_at((select list(line_no) from skipped)) as l
     on s.line_no = l.line_no;
 
 update meta
