@@ -33,13 +33,13 @@ def xlsx_file(build: Callable[[], pd.DataFrame], sheet: str,
               column_config: dict | None = None) -> Callable[[], bytes]:
     """The callable an Excel download runs on click: the columns named and formatted as the
     table on the page shows them (the CSV keeps the engine's names and values, for tools)."""
-    columns = xlsx_columns(column_config)
+    columns = shown_columns(column_config)
     return lambda: exports.frame_to_xlsx(build(), sheet=sheet, columns=columns)
 
 
-def xlsx_columns(column_config: dict | None) -> dict[str, tuple[str, str | None]]:
-    """{column: (header, kind)} of a table's column_config, for exports.frame_to_xlsx: the label
-    the page shows, and "percent" or "money" for the shares and amounts."""
+def shown_columns(column_config: dict | None) -> dict[str, tuple[str, str | None]]:
+    """{column: (header, kind)} of a table's column_config: the label the page shows, and
+    "percent" or "money" for the shares and amounts (as_shown, exports.frame_to_xlsx)."""
     found = {}
     for column, conf in (column_config or {}).items():
         if isinstance(conf, str):
@@ -100,9 +100,8 @@ def page_controls(key: str, total: int, page_rows: int | None = None) -> int:
 def as_shown(frame: pd.DataFrame, column_config: dict | None) -> pd.DataFrame:
     """The rows as a table draws them: each share column (a fraction, configured with
     ui.PERCENT_FORMAT) in percent. Called on the page of rows shown, never on a download."""
-    shares = [c for c, conf in (column_config or {}).items() if c in frame.columns
-              and isinstance(conf, dict)
-              and conf.get("type_config", {}).get("format") == ui.PERCENT_FORMAT]
+    shares = [c for c, (_, kind) in shown_columns(column_config).items()
+              if kind == "percent" and c in frame.columns]
     if not shares:
         return frame
     return frame.assign(**{c: frame[c] * 100 for c in shares})

@@ -48,12 +48,12 @@ def test_an_excel_download_has_the_tables_headers_and_formats():
     assert 0 not in formats or formats[0] == "General"
 
 
-def test_xlsx_columns_reads_labels_and_kinds_from_a_column_config():
-    columns = ui_table.xlsx_columns(ui.MONTHLY_COLUMNS)
+def test_shown_columns_reads_labels_and_kinds_from_a_column_config():
+    columns = ui_table.shown_columns(ui.MONTHLY_COLUMNS)
     assert columns["month"] == ("Month", None)
     assert columns["conversion_rate"] == ("Conversion so far", "percent")
     assert columns["revenue_attributed"] == ("Revenue", "money")
-    assert ui_table.xlsx_columns(None) == {}
+    assert ui_table.shown_columns(None) == {}
 
 
 def test_without_a_config_the_excel_keeps_the_engines_names():
