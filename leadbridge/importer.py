@@ -317,20 +317,6 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
         import_id = cur.execute("select nextval('import_id_seq')").fetchone()[0]
         params["import_id"] = import_id
         _merge(cur, spec, params)
-        counts = cur.execute(
-            """
-            select
-                (select count(*) from parsed) + (select count(*) from skipped) as rows_read,
-                (select count(*) from incoming where action = 'inserted') as inserted,
-                (select count(*) from incoming where action = 'updated') as updated,
-                (select count(*) from incoming where action = 'unchanged') as unchanged,
-                (select count(*) from superseded) as superseded,
-                (select count(*) from parsed where len(problems) > 0) as rejected,
-                (select count(*) from skipped) as skipped
-            """
-        ).fetchone()
-        (result.read, result.inserted, result.updated, result.unchanged, result.superseded,
-         result.rejected, result.skipped) = counts
         result.import_id = import_id
         db.run_script(cur, "import/record", {
             **params,
@@ -343,6 +329,12 @@ def _import_contents(con, path, name, result, table, date_order, decimal_comma, 
             "headers": headers,
             "ignored": result.ignored,
         }, cells=", ".join(f"c{i}" for i in range(len(headers))))
+        # The counts as the import's audit row has them (queries/import/record.sql counts once).
+        counts = cur.execute(
+            "select rows_read, inserted, updated, unchanged, superseded, rejected, skipped "
+            "from imports where import_id = $import_id", {"import_id": import_id}).fetchone()
+        (result.read, result.inserted, result.updated, result.unchanged, result.superseded,
+         result.rejected, result.skipped) = counts
         if result.read != sum(counts[1:]):
             raise RuntimeError(f"accounting does not add up for {name}: {counts}")
         store.pause_point("merging")
