@@ -346,8 +346,12 @@ class Comparison:
         return None
 
     def young_note(self) -> str:
-        return (f"too young to compare: {self.still_open:,} of {self.leads:,} "
-                f"lead{'s' if self.leads != 1 else ''} still open")
+        return f"too young to compare: {self.still_open_text()}"
+
+    def still_open_text(self) -> str:
+        """'412 of 500 leads still open'."""
+        leads = "lead" if self.leads == 1 else "leads"
+        return f"{self.still_open:,} of {self.leads:,} {leads} still open"
 
     def before_text(self) -> str:
         """The earlier period's conversion as compared: '21.0 % won within 30 days', or '–'."""

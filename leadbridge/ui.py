@@ -812,6 +812,16 @@ def meeting_tile_value(number: meeting.Number) -> tuple[str, str]:
     return exact, number.help
 
 
+def last_year_line(number: meeting.Number, month: date) -> str:
+    """A meeting tile's last line: '+681 (+2.0 %) vs Oct 2025', or for a month too young to
+    compare its conversion, 'Too young to compare with Oct 2025: 26,990 of 34,064 leads still
+    open' (it read 'too young to compare: … still open vs Oct 2025')."""
+    versus = number.vs_last_year
+    if versus is not None and not versus.comparable and versus.too_young:
+        return f"Too young to compare with {month:%b %Y}: {versus.still_open_text()}"
+    return f"{number.change('last_year') or NO_VALUE} vs {month:%b %Y}"
+
+
 def number_tiles(content: meeting.Meeting) -> None:
     """The month's headline numbers, each against the previous month and the same month last
     year, as tiles that wrap onto a second row on a laptop."""
@@ -819,7 +829,9 @@ def number_tiles(content: meeting.Meeting) -> None:
     last_year = meeting.month_label(content.last_year.start)
     row = st.container(horizontal=True, gap="small")
     for number in content.numbers:
-        tile = row.container(border=True, width=TILE_WIDTH, key=f"meeting_tile_{number.key}")
+        # a row's tiles one height, whatever their lines
+        tile = row.container(border=True, width=TILE_WIDTH, height="stretch",
+                             key=f"meeting_tile_{number.key}")
         versus = number.vs_previous  # conversion's, the others' None
         delta = number.change("previous") if versus is None else conversion_chip(versus)
         moved = (versus is None or versus.comparable) and not unchanged(delta)
@@ -832,4 +844,4 @@ def number_tiles(content: meeting.Meeting) -> None:
                     help=help_text)
         tile.markdown(f"{previous}: **{number.before_text('previous')}**  \n"
                       f"{last_year}: **{number.before_text('last_year')}**  \n"
-                      f"{number.change('last_year') or NO_VALUE} vs {content.last_year.start:%b %Y}")
+                      f"{last_year_line(number, content.last_year.start)}")

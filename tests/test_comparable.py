@@ -201,5 +201,7 @@ def test_the_meetings_conversion_tile_says_too_young_and_its_text_says_how_many(
     assert not at.exception, [e.value for e in at.exception]
     (tile,) = [m for m in at.metric if m.label == "Conversion"]
     assert (tile.value, tile.delta) == ("10.0 %", "too young to compare")
-    assert any("too young to compare: 9 of 10 leads still open vs May 2025" in m.value
+    # it read 'too young to compare: 9 of 10 leads still open vs May 2025'
+    assert any(m.value.endswith("Too young to compare with May 2025: 9 of 10 leads still open")
                for m in at.markdown)
+    assert any(m.value.endswith("+0 (+0.0 %) vs May 2025") for m in at.markdown)  # leads
