@@ -359,7 +359,7 @@ def fmt_delta(kind: str, current, previous) -> str | None:
         text = f"{diff:+.1f} days"
     else:
         text = f"{int(diff):+,}"
-    return text if change is None else f"{text} ({change:+.1%})"
+    return text if change is None else f"{text} ({change * 100:+.1f} %)"
 
 
 # Every total a tile shows: its label, format, whether a rise is bad news, and what it means.
@@ -466,7 +466,7 @@ def _tile(col, tile: dict) -> None:
 
 
 def unchanged(delta: str | None) -> bool:
-    """Whether a change shows as none ('+0 (+0.0%)', '-0.0 pts', '+0.0 pts (≤90 d)', '+$0'):
+    """Whether a change shows as none ('+0 (+0.0 %)', '-0.0 pts', '+0.0 pts (≤90 d)', '+$0'):
     its tile gets no arrow and no colour, not a green or red arrow for nothing. The change is
     read before its parentheses, which hold a percentage or a conversion's basis."""
     digits = {c for c in (delta or "").split(" (")[0] if c.isdigit()}

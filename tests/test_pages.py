@@ -175,9 +175,9 @@ def test_tiles_make_even_rows(count, rows):
 
 
 @pytest.mark.parametrize("delta, flat", [
-    ("+0 (+0.0%)", True), ("-0.0 pts", True), ("+0.0 pts (≤90 d)", True), ("+$0", True),
-    ("+0.0 days (+0.0%)", True), ("+1 (+3.0%)", False), ("-0.1 pts (≤30 d)", False),
-    ("+$10 (+0.0%)", False), ("too young to compare", False), (None, False)])
+    ("+0 (+0.0 %)", True), ("-0.0 pts", True), ("+0.0 pts (≤90 d)", True), ("+$0", True),
+    ("+0.0 days (+0.0 %)", True), ("+1 (+3.0 %)", False), ("-0.1 pts (≤30 d)", False),
+    ("+$10 (+0.0 %)", False), ("too young to compare", False), (None, False)])
 def test_a_change_that_shows_as_zero_is_unchanged(delta, flat):
     assert ui.unchanged(delta) is flat
 
@@ -187,7 +187,7 @@ def test_a_tile_that_did_not_change_has_no_arrow_and_no_colour(open_app, sample_
     at = open_app(sample_db, "follow_up")
     no_exception(at)
     (median,) = [m.proto for m in at.metric if m.label == "Median days to contact"]
-    assert median.delta == "+0.0 days (+0.0%)"
+    assert median.delta == "+0.0 days (+0.0 %)"
     assert (median.direction, median.color) == (median.NONE, median.GRAY)
     (waiting,) = [m.proto for m in at.metric if m.label == "Waiting 7+ days"]
     assert waiting.direction == waiting.UP and waiting.color != waiting.GRAY
