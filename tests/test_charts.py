@@ -438,6 +438,28 @@ def test_cohort_heatmap_has_one_row_per_month_and_gaps_for_ages_not_reached():
         "<b>Submitted Jan 2026</b> (10 leads)<br>1 month later: 4 won so far (40 %)")
 
 
+def _luminance(color: str) -> float:
+    """WCAG 2's relative luminance of 'rgb(r, g, b)' or '#rrggbb'."""
+    if color.startswith("#"):
+        channels = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [float(c) for c in color[color.index("(") + 1:-1].split(",")]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+              for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_cell_of_the_cohort_heatmap_reads_in_one_ink():
+    """Plotly chose the ink per cell on the full Blues scale: '58%' dark beside '60%' white. One
+    dark ink now, at WCAG AA contrast (4.5:1) on every colour of the scale, the darkest included."""
+    cells = charts.cohort_heatmap(cohort_frame(), NOTE).data[0]
+    assert cells.textfont.color == charts.HEATMAP_INK
+    ink = _luminance(charts.HEATMAP_INK)
+    contrasts = [(_luminance(color) + 0.05) / (ink + 0.05) for _, color in cells.colorscale]
+    assert min(contrasts) >= 4.5, contrasts
+    assert contrasts == sorted(contrasts, reverse=True)  # darker as more are won
+
+
 def test_time_to_close_keeps_the_bucket_order_and_flags_date_errors():
     fig = charts.time_to_close(time_frame().sample(frac=1, random_state=1), NOTE)
     bars = fig.data[0]
