@@ -157,17 +157,18 @@ def data_months() -> list[str]:
     return _month_options(*_data_span())
 
 
+def filter_options(kind: str) -> dict[str, str]:
+    """The sidebar's choices of a kind ('branch', 'tech'): value -> label ('Name (ID)')."""
+    choices = query("filter_choices")
+    rows = choices[choices["kind"] == kind]
+    return dict(zip(rows["value"].tolist(), rows["label"].tolist(), strict=True))
+
+
 def sidebar_filters() -> Filters:
     """Draw the shared sidebar filters (state kept in the URL) and return the chosen Filters."""
     first, latest = _data_span()
     months = _month_options(first, latest)
-    choices = query("filter_choices")
-
-    def options(kind: str) -> dict[str, str]:
-        rows = choices[choices["kind"] == kind]
-        return dict(zip(rows["value"].tolist(), rows["label"].tolist(), strict=True))
-
-    branches, techs = options("branch"), options("tech")
+    branches, techs = filter_options("branch"), filter_options("tech")
     lead_types = {t: contract.LEAD_TYPE_LABELS[t] for t in contract.LEAD_TYPES}
 
     _seed_from_url(months, branches, lead_types, techs)
@@ -284,9 +285,11 @@ def describe_filters(filters: Filters) -> str:
         parts.append(", ".join(filters.branches))
     if filters.lead_types:
         parts.append(", ".join(contract.LEAD_TYPE_LABELS.get(t, t) for t in filters.lead_types))
-    if filters.techs:
-        parts.append(f"{len(filters.techs)} tech(s)" if len(filters.techs) > 2
-                     else ", ".join(filters.techs))
+    if len(filters.techs) > 2:
+        parts.append(f"{len(filters.techs):,} technicians")
+    elif filters.techs:  # by name, as the sidebar shows them ('José Medeiros (000132)')
+        labels = filter_options("tech")
+        parts.append(", ".join(labels.get(t, t) for t in filters.techs))
     return " · ".join(parts)
 
 
@@ -397,7 +400,25 @@ def total_tiles(keys: list[str], filters: Filters, compare: bool = True,
     """Tiles of the period's totals (see KPIS), each against the previous period of equal length."""
     now = totals(filters)
     before = totals(filters.previous()) if compare else {}
-    kpi_tiles([kpi_tile(key, now, before) for key in keys] + list(extra))
+    tiles = [kpi_tile(key, now, before) for key in keys]
+    if filters.techs:
+        tiles = [participation_of_picked(t, now) if k == "participation_rate" else t
+                 for k, t in zip(keys, tiles, strict=True)]
+    kpi_tiles(tiles + list(extra))
+
+
+def participation_of_picked(tile: dict, now: dict) -> dict:
+    """Participation counts every active roster tech (of the branches chosen), not only the
+    technicians picked in the sidebar (METRICS.md): with one tech picked it reads '0.0 %', and a
+    change against the previous period says nothing. The chip says what it is a share of."""
+    active = now.get("active_techs")
+    if missing(active) or missing(now.get("participation_rate")):
+        return tile
+    counted = round(now["participation_rate"] * active)
+    return {**tile, "delta": f"{counted:,} of {int(active):,} active techs", "delta_color": "off",
+            "delta_arrow": "off",
+            "help": f"{tile['help']} Counted over every active roster tech of the branches "
+                    "chosen, not only the technicians picked in the sidebar."}
 
 
 def kpi_tile(key: str, now: dict, before: dict) -> dict:

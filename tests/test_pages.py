@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, importer, metrics, report, ui, ui_table
+from leadbridge import db, importer, metrics, report, text, ui, ui_table
 from leadbridge.metrics import Filters
 from leadbridge.values import NO_VALUE
 from tests.app_fixtures import (
@@ -148,6 +148,15 @@ def test_one_technician_in_the_sidebar_opens_their_section(open_app, sample_db):
     # their five tiles in rows of 3 and 2, not 4 and a lone 1
     assert tile_rows(at)[1:] == [["Leads", "Won", "Conversion"],
                                  ["Revenue attributed", "Rewards paid"]]
+    # the header names the tech as the sidebar does, not by ID alone
+    named = text.md(f"{tech['tech_name']} ({tech['tech_id']})")  # the caption's markdown, escaped
+    assert any(f" · {named} · " in c.value for c in at.caption)
+    # participation is of every active tech ('0.0 %' for one): the chip says of how many
+    whole = totals(sample_db, Filters.months(*DEFAULT))
+    (participation,) = [m.proto for m in at.metric if m.label == "Participation"]
+    assert participation.delta == f"1 of {whole['active_techs']:,} active techs"
+    assert (participation.direction, participation.color) == (participation.NONE,
+                                                              participation.GRAY)
 
 
 def tile_rows(at) -> list[list[str]]:
