@@ -39,7 +39,7 @@ def frame_to_csv(frame: pd.DataFrame) -> str:
 
 # Excel's number formats for the kinds of column a table on a page shows: a share as 65.8 % (the
 # cell keeps the fraction, 0.658, for formulas), money as $1,234.56.
-XLSX_FORMATS = {"percent": "0.0%", "money": '"$"#,##0.00'}
+XLSX_FORMATS = {"percent": "0.0%", "money": '"$"#,##0.00', "count": "#,##0"}
 
 
 def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "data",

@@ -585,13 +585,22 @@ def _percent(label: str):
     return st.column_config.NumberColumn(label, format=PERCENT_FORMAT)
 
 
+# A count in a table reads as on the tiles, with thousands separators ("33,383", not "33383").
+COUNT_FORMAT = "%,d"
+
+
+def _count(label: str):
+    return st.column_config.NumberColumn(label, format=COUNT_FORMAT)
+
+
 TECH_COLUMNS = {
     "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
-    "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost", "leads_open": "Open",
+    "leads_submitted": _count("Leads"), "leads_won": _count("Won"), "leads_lost": _count("Lost"),
+    "leads_open": _count("Open"),
     "conversion_rate": _percent("Conversion"),
     "conversion_ci_low": _percent("Interval low"),
     "conversion_ci_high": _percent("Interval high"),
-    "deals_won": "Deals won (period)",
+    "deals_won": _count("Deals won (period)"),
     "revenue_attributed": _money("Revenue"),
     "reward_cost": _money("Rewards"),
     "revenue_per_reward_dollar": _money("Revenue per reward $"),
@@ -609,36 +618,37 @@ LEAD_COLUMNS = {
     "customer_name": "Customer", "estimated_value": _money("Est. value"), "status": "Status",
     "sales_rep": "Sales rep", "contacted_at": st.column_config.DateColumn("First contact"),
     "closed_at": st.column_config.DateColumn("Closed"), "revenue": _money("Revenue"),
-    "loss_reason": "Loss reason", "days_to_contact": "Days to contact",
-    "days_waiting": "Days waiting",
+    "loss_reason": "Loss reason", "days_to_contact": _count("Days to contact"),
+    "days_waiting": _count("Days waiting"),
 }
 
 DIMENSION_COLUMNS = {
-    "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost",
+    "leads_submitted": _count("Leads"), "leads_won": _count("Won"), "leads_lost": _count("Lost"),
     "conversion_rate": _percent("Conversion"), "win_rate": _percent("Win rate"),
-    "deals_won": "Deals won (period)", "revenue_attributed": _money("Revenue"),
+    "deals_won": _count("Deals won (period)"), "revenue_attributed": _money("Revenue"),
 }
 
 MONTHLY_COLUMNS = {
-    "month": "Month", "leads_submitted": "Leads", "leads_won": "Won", "leads_lost": "Lost",
-    "leads_open": "Open", "conversion_rate": _percent("Conversion so far"),
+    "month": "Month", "leads_submitted": _count("Leads"), "leads_won": _count("Won"),
+    "leads_lost": _count("Lost"), "leads_open": _count("Open"),
+    "conversion_rate": _percent("Conversion so far"),
     "open_share": _percent("Still open"), "conversion_30d": _percent("Won within 30 days"),
-    "conversion_90d": _percent("Won within 90 days"), "deals_won": "Deals won (closed)",
+    "conversion_90d": _percent("Won within 90 days"), "deals_won": _count("Deals won (closed)"),
     "revenue_attributed": _money("Revenue"), "reward_cost": _money("Reward cost"),
 }
 
 SPEED_COLUMNS = {
-    "leads": "Leads", "leads_contacted": "Contacted",
+    "leads": _count("Leads"), "leads_contacted": _count("Contacted"),
     "median_days_to_contact": st.column_config.NumberColumn("Median days", format="%.1f"),
     "p90_days_to_contact": st.column_config.NumberColumn("90th pct days", format="%.1f"),
     "contacted_within_7d_share": _percent("Contacted within 7 days"),
-    "awaiting_contact_7d": "Waiting 7+ days",
+    "awaiting_contact_7d": _count("Waiting 7+ days"),
 }
 
 REWARD_COLUMNS = {
     "paid_on": st.column_config.DateColumn("Paid on"), "tech_id": "Tech ID",
     "tech_name": "Technician", "lead_id": "Lead", "month": "Month", "reason": "Reason",
-    "payouts": "Payouts", "amount": _money("Amount"), "clawbacks": "Clawbacks",
+    "payouts": _count("Payouts"), "amount": _money("Amount"), "clawbacks": _count("Clawbacks"),
     "clawback_amount": _money("Clawed back"), "branch": "Branch",
 }
 
@@ -804,6 +814,7 @@ def slide_body():
 MEETING_COLUMNS = {
     column: (_money(label) if meeting.KINDS.get(column) == "money"
              else st.column_config.DateColumn(label) if meeting.KINDS.get(column) == "date"
+             else _count(label) if meeting.KINDS.get(column) == "count"
              else label)
     for column, label in meeting.LABELS.items()
 }

@@ -55,8 +55,8 @@ def _columns(signal: quality_signals.Signal) -> dict:
     number = (ui._money if signal.kind == "money" else ui._percent)
     return {
         "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
-        "base": ui._money(signal.base) if signal.kind == "money" else signal.base,
-        "count": signal.count, "value": number(signal.value),
+        "base": ui._money(signal.base) if signal.kind == "money" else ui._count(signal.base),
+        "count": ui._count(signal.count), "value": number(signal.value),
         "benchmark": number(signal.benchmark),
         "interval_low": ui._percent("Interval low"), "interval_high": ui._percent("Interval high"),
     }

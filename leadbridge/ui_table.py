@@ -39,14 +39,16 @@ def xlsx_file(build: Callable[[], pd.DataFrame], sheet: str,
 
 def shown_columns(column_config: dict | None) -> dict[str, tuple[str, str | None]]:
     """{column: (header, kind)} of a table's column_config: the label the page shows, and
-    "percent" or "money" for the shares and amounts (as_shown, exports.frame_to_xlsx)."""
+    "percent", "money" or "count" for the shares, amounts and counts (as_shown,
+    exports.frame_to_xlsx)."""
     found = {}
     for column, conf in (column_config or {}).items():
         if isinstance(conf, str):
             found[column] = (conf, None)
         elif isinstance(conf, dict) and conf.get("label"):
             number_format = (conf.get("type_config") or {}).get("format")
-            kind = {ui.PERCENT_FORMAT: "percent", "dollar": "money"}.get(number_format)
+            kind = {ui.PERCENT_FORMAT: "percent", "dollar": "money",
+                    ui.COUNT_FORMAT: "count"}.get(number_format)
             found[column] = (conf["label"], kind)
     return found
 

@@ -29,7 +29,7 @@ ui.lazy_tabs("revenue_chart", {
 st.subheader("Rewards by month and reason")
 ui_table.table(rewards, "revenue-rewards", "rewards-by-month", filters, key="rewards",
                column_config=ui.REWARD_COLUMNS)
-st.subheader(f"Clawbacks ({len(clawbacks)})")
+st.subheader(f"Clawbacks ({len(clawbacks):,})")
 if clawbacks.empty:
     st.info(text.md(ui.empty_note(filters, "clawbacks")))
 else:

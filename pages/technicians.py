@@ -69,4 +69,4 @@ if readiness.empty:
     st.info("No active tech on the roster for these filters.")
 else:
     ui_table.table(readiness, "technicians", "meeting-readiness", filters, key="readiness",
-                   column_config={c: meeting.LABELS.get(c, c) for c in readiness.columns})
+                   column_config={c: ui.MEETING_COLUMNS.get(c, c) for c in readiness.columns})

@@ -35,9 +35,8 @@ def column_formats(book: bytes) -> dict[int, str]:
 def test_an_excel_download_has_the_tables_headers_and_formats():
     book = ui_table.xlsx_file(lambda: MONTHLY, "monthly", ui.MONTHLY_COLUMNS)()
     back = pd.read_excel(io.BytesIO(book), engine="calamine")
-    labels = {c: ui.MONTHLY_COLUMNS[c] for c in ("month", "leads_submitted")}
-    assert list(back.columns) == [labels["month"], labels["leads_submitted"], "Conversion so far",
-                                  "Won within 90 days", "Revenue", "note"]
+    assert list(back.columns) == ["Month", "Leads", "Conversion so far", "Won within 90 days",
+                                  "Revenue", "note"]
     # the cells keep the values (a share as its fraction, for formulas), formatted to read
     assert back["Conversion so far"].tolist() == pytest.approx([0.6367, 0.658])
     assert back["Revenue"].tolist() == pytest.approx([812345.5, 1000.0])
@@ -45,6 +44,7 @@ def test_an_excel_download_has_the_tables_headers_and_formats():
     formats = column_formats(book)
     assert formats[2] == formats[3] == "0.0%"
     assert formats[4] == '"$"#,##0.00'
+    assert formats[1] == "#,##0"  # a count: '33,383'
     assert 0 not in formats or formats[0] == "General"
 
 
@@ -53,6 +53,7 @@ def test_shown_columns_reads_labels_and_kinds_from_a_column_config():
     assert columns["month"] == ("Month", None)
     assert columns["conversion_rate"] == ("Conversion so far", "percent")
     assert columns["revenue_attributed"] == ("Revenue", "money")
+    assert columns["leads_submitted"] == ("Leads", "count")
     assert ui_table.shown_columns(None) == {}
 
 
