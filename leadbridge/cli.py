@@ -546,7 +546,7 @@ def cmd_rewards(args) -> int:
         if args.out:
             frame = rewards.corrections(con, chosen, filters, args.grace_days)
             Path(args.out).write_text(rewards.corrections_csv(frame), encoding="utf-8")
-            print(f"{len(frame)} correction(s) written to {args.out}", file=sys.stderr)
+            print(f"{len(frame):,} correction(s) written to {args.out}", file=sys.stderr)
     log(args, person, args.command, f"{args.command} {chosen.name} {filters.from_month}.."
         f"{filters.to_month} ({args.format})", _logged_filters(filters, person))
     render = {"json": rewards.to_json, "csv": rewards.to_csv, "md": rewards.to_markdown}

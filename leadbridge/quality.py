@@ -50,7 +50,7 @@ def format_report(report: list[tuple[Check, pd.DataFrame]], max_rows: int = 20) 
     lines.append(f"Data quality: {total} item(s) in {sum(1 for _, f in report if len(f))} check(s)")
     for check, frame in report:
         lines.append("")
-        lines.append(f"{check.title}: {len(frame)}")
+        lines.append(f"{check.title}: {len(frame):,}")
         if len(frame):
             lines.append(f"  What to do: {check.fix}")
             shown = frame.head(max_rows).to_string(index=False)

@@ -778,7 +778,7 @@ def slide_picker(key: str, titles: list[str], row=None,
     # No icon: the shortcut's key (an arrow) is shown beside the label.
     row.button("Previous", key=f"{key}_previous",
                on_click=step, args=(-1,), disabled=st.session_state[key] == 0, shortcut="Left")
-    row.markdown(f"**{st.session_state[key] + 1} / {len(titles)}**", width="content")
+    row.markdown(f"**{st.session_state[key] + 1} / {len(titles):,}**", width="content")
     row.button("Next", key=f"{key}_next", type="primary",
                on_click=step, args=(1,), disabled=st.session_state[key] >= last,
                shortcut="Right")

@@ -68,7 +68,7 @@ def page(filters: Filters) -> None:
     st.markdown(INTRO)
     found = signals(filters)
     summary = quality_signals.flagged(found)
-    st.subheader(f"Techs worth a look ({len(summary)})")
+    st.subheader(f"Techs worth a look ({len(summary):,})")
     if summary.empty:
         st.success("No tech shows a signal in this period.")
     else:
@@ -77,7 +77,7 @@ def page(filters: Filters) -> None:
     for signal in quality_signals.SIGNALS:
         frame = found[signal.key]
         hits = frame[frame["flagged"].fillna(False).astype(bool)].drop(columns="flagged")
-        with st.expander(f"{signal.title} ({len(hits)})", expanded=not hits.empty,
+        with st.expander(f"{signal.title} ({len(hits):,})", expanded=not hits.empty,
                          key=f"quality_{signal.key}"):
             st.markdown(signal.why)
             st.caption(quality_signals.rule(signal.key))

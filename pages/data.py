@@ -135,7 +135,7 @@ def data_quality() -> None:
                "at the source.")
     for check in quality.CHECKS:
         found = ui.query(check.query)
-        with st.expander(f"{check.title}: {len(found)}", expanded=False,
+        with st.expander(f"{check.title}: {len(found):,}", expanded=False,
                          icon=":material/check:" if found.empty else ":material/warning:"):
             if found.empty:
                 st.write("Nothing found.")
