@@ -224,6 +224,18 @@ def _values(frame: pd.DataFrame, label: str) -> list[str]:
     return ["Not given" if missing(v) else str(v) for v in frame["dimension_value"]]
 
 
+# Characters per line of a category's label under its bar: two words of a lead type
+# ("Competitor threat") ran into the next ("At-risk customer") at 1280 pixels.
+TICK_WRAP = 12
+
+
+def _category_axis(values: list[str]) -> dict:
+    """A category x axis whose labels wrap onto lines under their bars; the categories (and
+    the hover text) keep the whole label."""
+    return {"title": None, "type": "category", "tickvals": values,
+            "ticktext": ["<br>".join(_wrap(v, TICK_WRAP)) for v in values]}
+
+
 def _cut_title(title: str, shown: int, total: int, noun: str = "techs") -> str:
     return f"{title}: top {shown:,} of {total:,} {noun}" if total > shown else title
 
@@ -636,7 +648,7 @@ def conversion_by(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
         ),
     )
     fig.update_layout(
-        xaxis={"title": None, "type": "category"},
+        xaxis=_category_axis(x),
         yaxis={"title": "Share of leads", "range": [0, 1.1], **RATE_AXIS},
     )
     return fig
@@ -657,7 +669,7 @@ def revenue_by(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
         **_hover(f"<b>{v}</b><br>{_money(r)} from {_plural(d, 'deal')} won"
                  for v, r, d in zip(df["_value"], df["_revenue"], df["deals_won"], strict=True)),
     )
-    fig.update_layout(xaxis={"title": None, "type": "category"},
+    fig.update_layout(xaxis=_category_axis(df["_value"].tolist()),
                       yaxis={"title": "Revenue attributed", **MONEY_AXIS})
     return fig
 

@@ -425,6 +425,11 @@ def test_revenue_by_is_sorted_largest_first_in_dollars():
     assert values(bars.y) == [40000.0, 20000.0, 9000.0, 500.0]
     assert fig.layout.yaxis.tickprefix == "$"
     assert bars.customdata[0] == "<b>New equipment</b><br>$40,000 from 2 deals won"
+    # the labels under the bars wrap ('New equipment' ran into its neighbour); the categories
+    # and the hover text keep the whole name
+    assert list(fig.layout.xaxis.tickvals) == list(bars.x)
+    assert list(fig.layout.xaxis.ticktext) == ["New<br>equipment", "Upgrade",
+                                               "Service<br>agreement", "Other"]
 
 
 def test_cohort_heatmap_has_one_row_per_month_and_gaps_for_ages_not_reached():
