@@ -20,7 +20,9 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.oxml import serialize_part_xml
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.parts.slide import SlidePart
 from pptx.util import Inches, Pt
@@ -120,6 +122,27 @@ def build(meeting: Meeting) -> bytes:
     return _steady(buf.getvalue(), stamp)
 
 
+def _add_slide(prs, layout):
+    """prs.slides.add_slide(layout), without its two passes over the slides already added.
+
+    python-pptx looks among the presentation's relationships for one to the new slide (there is
+    none: the slide is new) and reads every slide's ID to find the next: each slide cost a pass
+    over all before it, a fifth of the time of one branch's deck at 1M leads (1,649 slides) and
+    more of the company's (5,021). Here the new relationship is added outright and the next ID
+    follows the last one. The same parts, relationships and IDs, so the same file (a test
+    compares it with python-pptx's own)."""
+    part = prs.part
+    ids = part._element.get_or_add_sldIdLst()
+    last = ids[-1].id if len(ids) else 255  # slide IDs start at 256
+    slide_part = SlidePart.new(PackURI(f"/ppt/slides/slide{len(ids) + 1}.xml"), part.package,
+                               layout.part)
+    rId = part.rels._add_relationship(RT.SLIDE, slide_part)
+    slide = slide_part.slide
+    slide.shapes.clone_layout_placeholders(layout)
+    ids._add_sldId(id=last + 1, rId=rId)
+    return slide
+
+
 class _FrozenSlidePart(SlidePart):
     """A slide drawn and written to XML: its bytes, without the tree they came from."""
 
@@ -174,7 +197,7 @@ def _font(font, size: int, *, color=INK, bold=False) -> None:
 
 def _slide(prs, meeting: Meeting, title: str, subtitle: str, number: int, total: int):
     """A new slide with its title, the line under it and the footer."""
-    page = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": a real title placeholder
+    page = _add_slide(prs, prs.slide_layouts[5])  # "Title Only": a real title placeholder
     shape = page.shapes.title
     shape.left, shape.top = Inches(MARGIN), Inches(0.3)
     shape.width, shape.height = Inches(WIDTH - 2 * MARGIN), Inches(0.8)
@@ -198,7 +221,7 @@ def _footer(page, meeting: Meeting, number: int, total: int) -> None:
 
 
 def _cover(prs, meeting: Meeting, total: int):
-    page = prs.slides.add_slide(prs.slide_layouts[0])
+    page = _add_slide(prs, prs.slide_layouts[0])
     shape = page.shapes.title
     shape.left, shape.top = Inches(MARGIN + 0.4), Inches(1.7)
     shape.width, shape.height = Inches(WIDTH - 2 * MARGIN - 0.8), Inches(1.3)

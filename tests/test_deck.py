@@ -173,6 +173,18 @@ def test_each_slide_is_written_once_drawn_and_the_file_is_the_same(con, monkeypa
     assert deck.build(content) == written
 
 
+def test_slides_added_in_one_step_each_make_python_pptx_s_own_file(con, monkeypatch):
+    """deck._add_slide skips python-pptx's two passes over the slides before each new one; the
+    parts, relationships and slide IDs, and so the file, are the ones python-pptx makes."""
+    content = meeting.build(con, MONTH, ["Boston"])
+    ours = deck.build(content)
+    monkeypatch.setattr(deck, "_add_slide", lambda prs, layout: prs.slides.add_slide(layout))
+    assert deck.build(content) == ours
+    prs = Presentation(io.BytesIO(ours))
+    ids = [s.slide_id for s in prs.slides]
+    assert ids == list(range(256, 256 + len(ids)))
+
+
 def test_the_same_data_gives_the_same_file(con):
     content = meeting.build(con, MONTH, ["Boston"])
     assert deck.build(content) == deck.build(meeting.build(con, MONTH, ["Boston"]))
