@@ -256,6 +256,17 @@ def _note(page, note: str) -> None:
 # --- tables ----------------------------------------------------------------------------------
 
 
+def _new_table(page, rows: int, columns: int, left, top, width, height):
+    """page.shapes.add_table(rows, columns, ...) with its rows' heights left to be set: two rows
+    through python-pptx, which builds every cell element by element, and the others copies of
+    the second, empty (a fifth of a big deck's table time)."""
+    shape = page.shapes.add_table(min(rows, 2), columns, left, top, width, height)
+    empty = shape.table._tbl.tr_lst[-1]
+    for _ in range(rows - 2):
+        empty.addnext(deepcopy(empty))
+    return shape
+
+
 def _table(page, header: list[str], rows: list[list[str]], widths: list[float], *,
            top: float = CONTENT_TOP, size: int = TABLE_PT, row_height: float = TABLE_ROW,
            right: set[int] = frozenset(), bold_columns: set[int] = frozenset(),
@@ -266,8 +277,8 @@ def _table(page, header: list[str], rows: list[list[str]], widths: list[float], 
     body row of each stripe are formatted once per deck for tables of the same columns and
     sizes, and the other rows are copies of them with their own text (copy_rows=False formats
     every cell, as the copies must come out)."""
-    shape = page.shapes.add_table(len(rows) + 1, len(header), Inches(MARGIN), Inches(top),
-                                  Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
+    shape = _new_table(page, len(rows) + 1, len(header), Inches(MARGIN), Inches(top),
+                       Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
     table = shape.table
     table.first_row = True
     table.horz_banding = False

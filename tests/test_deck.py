@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.util import Emu, Inches
 
 from leadbridge import cli, db, deck, meeting, metrics, report
 from leadbridge.metrics import Filters
@@ -183,6 +183,21 @@ def test_slides_added_in_one_step_each_make_python_pptx_s_own_file(con, monkeypa
     prs = Presentation(io.BytesIO(ours))
     ids = [s.slide_id for s in prs.slides]
     assert ids == list(range(256, 256 + len(ids)))
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 40])
+def test_a_new_tables_rows_are_python_pptx_s_own(rows):
+    """deck._new_table copies an empty row instead of building each cell through python-pptx:
+    once the rows' heights are set (as deck._table does), the table is python-pptx's own."""
+    made = []
+    for add in (lambda page, *a: page.shapes.add_table(*a), deck._new_table):
+        prs = Presentation()
+        page = prs.slides.add_slide(prs.slide_layouts[6])
+        shape = add(page, rows, 4, Inches(0.5), Inches(1), Inches(8), Inches(0.3 * rows))
+        for row in shape.table._tbl.tr_lst:
+            row.h = Inches(0.3)
+        made.append(etree.tostring(shape._element))
+    assert made[0] == made[1]
 
 
 def test_the_same_data_gives_the_same_file(con):
