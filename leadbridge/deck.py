@@ -216,7 +216,7 @@ def _slide(prs, meeting: Meeting, title: str, subtitle: str, number: int, total:
 def _footer(page, meeting: Meeting, number: int, total: int) -> None:
     _text_box(page, MARGIN, 6.95, WIDTH - 2 * MARGIN - 1.2, 0.35, meeting.footer(), FOOTER_PT,
               color=GREY)
-    _text_box(page, WIDTH - MARGIN - 1.2, 6.95, 1.2, 0.35, f"{number} / {total}", FOOTER_PT,
+    _text_box(page, WIDTH - MARGIN - 1.2, 6.95, 1.2, 0.35, f"{number:,} / {total:,}", FOOTER_PT,
               color=GREY, align=PP_ALIGN.RIGHT)
 
 
