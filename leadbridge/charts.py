@@ -823,9 +823,11 @@ def reward_cost_by_month(frame: pd.DataFrame, note: str) -> go.Figure:
         name = f"{reason} (clawed back)" if paid.get(reason, 0) != 0 else reason
         fig.add_bar(
             x=x, y=y, name=name,
+            # "overlay": white hatching over the bar's vermillion. Plotly's default replaces the
+            # colour with the hatching: white on white, the bar and its legend swatch unseen.
             marker={"color": VERMILLION, "pattern": {
                 "shape": CLAWBACK_PATTERNS[i % len(CLAWBACK_PATTERNS)], "fgcolor": "white",
-                "solidity": 0.3}},
+                "solidity": 0.3, "fillmode": "overlay"}},
             **_hover(f"{name}: {_money(v)} ({_plural(n.get(m, 0), 'clawback')})"
                      for v, m in zip(y, months, strict=True)),
         )

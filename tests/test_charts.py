@@ -502,6 +502,10 @@ def test_reward_cost_stacks_reasons_and_keeps_clawbacks_below_zero():
     assert values(trace(fig, "Lead won (clawed back)").y) == [None, None, -50.0]
     for name in ("Clawback - cancelled order", "Lead won (clawed back)"):
         assert trace(fig, name).marker.color == charts.VERMILLION
+        # hatching over the vermillion: Plotly's default fill mode drew the second reason's
+        # white hatching on nothing, its bars and legend swatch unseen on white
+        assert trace(fig, name).marker.pattern.fillmode == "overlay"
+    assert trace(fig, "Lead won (clawed back)").marker.pattern.shape == "/"
     assert values(trace(fig, "Net reward cost").y) == [700.0, 0.0, -50.0]
     assert fig.layout.yaxis.tickprefix == "$"
     assert trace(fig, "Clawback - cancelled order").customdata[2] == (
