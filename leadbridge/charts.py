@@ -236,6 +236,23 @@ def _category_axis(values: list[str]) -> dict:
             "ticktext": ["<br>".join(_wrap(v, TICK_WRAP)) for v in values]}
 
 
+# Month labels under a chart at most: 24 months' labels ran into each other at 1280 pixels, and
+# Plotly then turned them on their side. Beyond this, every second (third...) month is labelled,
+# the latest always.
+MONTH_TICKS = 12
+
+
+def _month_axis(months: list[str]) -> dict:
+    """A category x axis of month labels ('Nov<br>2025'), thinned to MONTH_TICKS upright labels;
+    every month keeps its place and its hover text."""
+    axis = {"type": "category", "title": None, "tickangle": 0}
+    step = -(-len(months) // MONTH_TICKS)
+    if step > 1:
+        shown = months[::-1][::step][::-1]
+        axis.update(tickvals=shown, ticktext=shown)
+    return axis
+
+
 def _cut_title(title: str, shown: int, total: int, noun: str = "techs") -> str:
     return f"{title}: top {shown:,} of {total:,} {noun}" if total > shown else title
 
@@ -342,7 +359,7 @@ def monthly_leads(monthly: pd.DataFrame, note: str) -> go.Figure:
         ),
     )
     fig.update_layout(
-        xaxis={"type": "category", "title": None},
+        xaxis=_month_axis(months),
         yaxis={"title": "Leads submitted", "rangemode": "tozero", **COUNT_AXIS},
         yaxis2={"title": "Conversion", "overlaying": "y", "side": "right", "range": [0, 1.05],
                 "tickvals": [0, 0.25, 0.5, 0.75, 1], "showgrid": False, "zeroline": False,
@@ -389,7 +406,7 @@ def revenue_vs_reward(monthly: pd.DataFrame, note: str, cumulative: bool = False
         fig.add_bar(x=months, y=reward.tolist(), name="Reward cost", marker_color=ORANGE,
                     **reward_hover)
     fig.update_layout(
-        xaxis={"type": "category", "title": None},
+        xaxis=_month_axis(months),
         yaxis={"title": "Dollars", **MONEY_AXIS},
     )
     return fig
@@ -838,7 +855,7 @@ def reward_cost_by_month(frame: pd.DataFrame, note: str) -> go.Figure:
         line={"color": BLACK, "width": 2}, marker={"color": BLACK, "size": 8},
         **_hover(f"<b>Net reward cost: {_money(v)}</b>" for v in net_y),
     )
-    fig.update_layout(xaxis={"title": None, "type": "category"},
+    fig.update_layout(xaxis=_month_axis(x),
                       yaxis={"title": "Rewards paid", "zerolinecolor": "#555555",
                              "zerolinewidth": 2, **MONEY_AXIS})
     return fig

@@ -17,6 +17,7 @@ from leadbridge.charts import (
     _hover,
     _is_empty,
     _money,
+    _month_axis,
     _month_label,
     _rows_height,
     _text_only,
@@ -42,8 +43,7 @@ def simulated_vs_actual(monthly: pd.DataFrame, note: str) -> go.Figure:
                 **_hover(f"Paid: {_money(v)}" for v in actual))
     fig.add_bar(x=months, y=simulated.tolist(), name="Simulated policy", marker_color=BLUE,
                 **_hover(f"Simulated: {_money(v)}" for v in simulated))
-    fig.update_layout(xaxis={"type": "category", "title": None},
-                      yaxis={"title": "Dollars", **MONEY_AXIS})
+    fig.update_layout(xaxis=_month_axis(months), yaxis={"title": "Dollars", **MONEY_AXIS})
     return fig
 
 

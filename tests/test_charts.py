@@ -490,6 +490,21 @@ def test_lost_reasons_largest_first_with_the_share():
 # ---- rewards and follow-up ----------------------------------------------------------------
 
 
+def test_a_long_period_labels_every_second_month_upright_the_latest_always():
+    """24 months' labels ran together at 1280 px and Plotly turned them on their side."""
+    months = pd.period_range("2024-11", "2026-10", freq="M").strftime("%Y-%m")
+    rows = [(m, 10, 6, 3, 1, 0.6, 0.1, 5, 100.0, 10.0) for m in months]
+    long = frame("month leads_submitted leads_won leads_lost leads_open conversion_rate "
+                 "open_share deals_won revenue_attributed reward_cost", *rows)
+    for fig in (charts.monthly_leads(long, NOTE), charts.revenue_vs_reward(long, NOTE)):
+        axis = fig.layout.xaxis
+        assert len(fig.data[0].x) == 24  # every month still drawn
+        assert list(axis.tickvals) == list(fig.data[0].x[1::2])  # Dec 2024 ... Oct 2026
+        assert axis.tickvals[-1] == "Oct<br>2026" and axis.tickangle == 0
+    # a year or less: every month labelled
+    assert charts.monthly_leads(monthly(), NOTE).layout.xaxis.tickvals is None
+
+
 def test_reward_cost_stacks_reasons_and_keeps_clawbacks_below_zero():
     fig = charts.reward_cost_by_month(rewards_frame(), NOTE)
     assert fig.layout.barmode == "relative"
