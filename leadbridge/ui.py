@@ -395,11 +395,28 @@ KPIS = {
 }
 
 
+def earlier_period(filters: Filters) -> Filters | None:
+    """The period of equal length just before, which the tiles compare with; None when it ends
+    before the data begins ("All data": its tiles read "+6,233", everything new against nothing)."""
+    previous = filters.previous()
+    first, _ = _data_span()
+    return None if previous.end < first else previous
+
+
+def comparison_note(filters: Filters) -> str:
+    """What a page's tiles compare with, for its header."""
+    previous = earlier_period(filters)
+    if previous is None:
+        return "nothing before it in the data to compare with"
+    return f"changes against {metrics.period_label(previous)}"
+
+
 def total_tiles(keys: list[str], filters: Filters, compare: bool = True,
                 extra: list[dict] = ()) -> None:
     """Tiles of the period's totals (see KPIS), each against the previous period of equal length."""
     now = totals(filters)
-    before = totals(filters.previous()) if compare else {}
+    previous = earlier_period(filters) if compare else None
+    before = totals(previous) if previous is not None else {}
     tiles = [kpi_tile(key, now, before) for key in keys]
     if filters.techs:
         tiles = [participation_of_picked(t, now) if k == "participation_rate" else t

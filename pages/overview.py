@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, ui, ui_table
+from leadbridge import charts, ui, ui_table
 
 filters = ui.current_filters()
-previous = filters.previous()
-ui.page_header("Overview", filters, f"changes against {metrics.period_label(previous)}")
+ui.page_header("Overview", filters, ui.comparison_note(filters))
 
 ui.total_tiles(["leads_submitted", "conversion_rate", "revenue_attributed", "reward_cost",
                 "revenue_per_reward_dollar", "program_roi", "participation_rate"], filters)

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from leadbridge import charts, metrics, text, ui, ui_table
+from leadbridge import charts, text, ui, ui_table
 
 filters = ui.current_filters()
-previous = filters.previous()
-ui.page_header("Revenue & rewards", filters, f"changes against {metrics.period_label(previous)}")
+ui.page_header("Revenue & rewards", filters, ui.comparison_note(filters))
 
 clawbacks = ui.query("clawbacks", filters)
 ui.total_tiles(["revenue_attributed", "deals_won", "reward_cost", "cost_per_won_deal",

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from leadbridge import charts, meeting, metrics, text, ui, ui_quality, ui_table, ui_timeline
+from leadbridge import charts, meeting, text, ui, ui_quality, ui_table, ui_timeline
 
 filters = ui.current_filters()
-previous = filters.previous()
-ui.page_header("Technicians", filters, f"changes against {metrics.period_label(previous)}")
+ui.page_header("Technicians", filters, ui.comparison_note(filters))
 
 ui.total_tiles(["participating_techs", "participation_rate", "leads_submitted",
                 "conversion_rate"], filters)

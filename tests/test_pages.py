@@ -191,6 +191,21 @@ def test_a_change_that_shows_as_zero_is_unchanged(delta, flat):
     assert ui.unchanged(delta) is flat
 
 
+@pytest.mark.parametrize("page", ["overview", "technicians", "revenue_rewards", "follow_up"])
+def test_all_data_has_nothing_before_it_to_compare_with(open_app, sample_db, page):
+    """'All data' was compared with the 24 months before the data began: every tile read '+'
+    its whole value ('+6,233', '+100.0 pts'). Now no tile has a change, and the header says why."""
+    at = open_app(sample_db, page, query={"preset": "All data"})
+    no_exception(at)
+    assert at.metric and not [m.label for m in at.metric if m.proto.delta]
+    if page != "follow_up":  # its header says what the backlog is as of instead
+        assert "nothing before it in the data to compare with" in at.caption[0].value
+    at = open_app(sample_db, page)  # the last 12 months: against the 12 before
+    assert [m for m in at.metric if m.proto.delta]
+    if page != "follow_up":
+        assert "changes against Nov 2024" in at.caption[0].value
+
+
 def test_a_tile_that_did_not_change_has_no_arrow_and_no_colour(open_app, sample_db):
     """The sample's median days to contact is 2.0 in both periods: no red arrow up for it."""
     at = open_app(sample_db, "follow_up")
