@@ -670,6 +670,28 @@ REWARD_COLUMNS = {
 }
 
 
+# The Data page's tables of imports, rejected and superseded rows (queries/import_history.sql,
+# rejects.sql, superseded.sql). Row numbers are the file's lines, as a text editor numbers them:
+# no thousands separators.
+IMPORT_COLUMNS = {
+    "import_id": "Import", "imported_at": st.column_config.DatetimeColumn(
+        "Imported at", format="YYYY-MM-DD HH:mm"),
+    "file": "File", "table": "Table", "format": "Format", "encoding": "Encoding",
+    "date_order": "Date order", "read": _count("Rows read"), "inserted": _count("New"),
+    "updated": _count("Updated"), "unchanged": _count("Unchanged"),
+    "superseded": _count("Superseded"), "rejected": _count("Rejected"),
+    "skipped": _count("Skipped"), "ignored_columns": "Columns ignored", "sha256": "SHA-256",
+}
+REJECT_COLUMNS = {
+    "import_id": "Import", "file": "File", "table": "Table", "row": "Row", "column": "Column",
+    "value": "Value", "reason": "Reason", "raw_row": "The row as it was",
+}
+SUPERSEDED_COLUMNS = {
+    "import_id": "Import", "file": "File", "table": "Table", "row": "Row", "key": "Key",
+    "replaced_by_row": "Replaced by row",
+}
+
+
 def preview_summary(preview) -> str:
     """What a dry-run import found, in one markdown paragraph."""
     fmt_bits = [text.md(preview.file_format.upper())]

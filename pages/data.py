@@ -96,12 +96,13 @@ def import_files() -> None:
             ui_table.query_table("rejects", "rejects_count", None, "data",
                                  f"rejects-{result['import_id']}",
                                  key=f"rejects_{result['import_id']}",
-                                 import_id=result["import_id"])
+                                 column_config=ui.REJECT_COLUMNS, import_id=result["import_id"])
         if result["superseded"]:
             st.caption("Rows replaced by a later row with the same key in the same file:")
             ui_table.query_table("superseded", "superseded_count", None, "data",
                                  f"superseded-{result['import_id']}",
                                  key=f"superseded_{result['import_id']}",
+                                 column_config=ui.SUPERSEDED_COLUMNS,
                                  import_id=result["import_id"])
 
 
@@ -111,7 +112,8 @@ def import_history() -> None:
         st.info("No imports yet: upload your exports on the Import tab, or run "
                 "`leadbridge import sample_data/` to load the sample company.")
     else:
-        ui_table.table(history, "data", "import-history", None, key="history")
+        ui_table.table(history, "data", "import-history", None, key="history",
+                       column_config=ui.IMPORT_COLUMNS)
         rejects = ui.query("rejects_count", None, import_id=None).iloc[0]
         st.subheader(f"Rejected rows ({rejects['rows']:,} rows in {rejects['imports']:,} "
                      "imports)")
@@ -119,13 +121,15 @@ def import_history() -> None:
             st.success("No rejected rows.")
         else:
             ui_table.query_table("rejects", "rejects_count", None, "data", "rejects",
-                                 key="all_rejects", import_id=None)
+                                 key="all_rejects", column_config=ui.REJECT_COLUMNS,
+                                 import_id=None)
         superseded = int(ui.query("superseded_count", None, import_id=None).iloc[0, 0])
         if superseded:
             st.subheader(f"Superseded rows ({superseded:,})")
             st.caption("A later row with the same key in the same file replaced each of these.")
             ui_table.query_table("superseded", "superseded_count", None, "data", "superseded",
-                                 key="all_superseded", import_id=None)
+                                 key="all_superseded", column_config=ui.SUPERSEDED_COLUMNS,
+                                 import_id=None)
 
     ui_mapping.saved_list()
 

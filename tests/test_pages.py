@@ -285,6 +285,12 @@ def test_the_data_page_lists_imports_rejects_and_quality_gaps(open_app, sample_d
     assert len(history) == 6 and set(history["table"]) == {
         "techs", "leads", "outcomes", "payouts", "jobs", "attendance"}
     assert rejects[["import_id", "row"]].drop_duplicates().shape[0] == history["rejected"].sum() == 8
+    # headed in words ('import_id', 'date_order' and '12786579' read like a database dump)
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert set(history.columns) <= set(config)
+    assert config["read"]["label"] == "Rows read"
+    assert config["read"]["type_config"]["format"] == ui.COUNT_FORMAT
+    assert json.loads(at.dataframe[1].proto.columns)["raw_row"]["label"] == "The row as it was"
     assert not at.expander and at.get("file_uploader"), "the Import tab is always drawn"
     open_tab(at, "data_tab", "Data quality")
     labels = [e.label for e in at.expander]
