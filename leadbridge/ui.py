@@ -691,6 +691,24 @@ SUPERSEDED_COLUMNS = {
     "replaced_by_row": "Replaced by row",
 }
 
+# The data-quality checks' tables (queries/dq_*.sql), one set of headings for all.
+QUALITY_COLUMNS = {
+    "lead_id": "Lead", "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
+    "submitted_at": st.column_config.DateColumn("Submitted"),
+    "contacted_at": st.column_config.DateColumn("First contact"),
+    "closed_at": st.column_config.DateColumn("Closed"), "problem": "Problem",
+    "status": "Status", "revenue": _money("Revenue"), "sales_rep": "Sales rep", "file": "File",
+    "payout_id": "Payout", "paid_on": st.column_config.DateColumn("Paid on"),
+    "amount": _money("Amount"), "reason": "Reason", "payouts": _count("Payouts"),
+    "possible_duplicate_of": "Possible duplicate of", "customer": "Customer",
+    "lead_type": "Type", "other_submitted_at": st.column_config.DateColumn("Other submitted"),
+    "days_apart": _count("Days apart"), "other_tech_id": "Other tech ID",
+    "other_branch": "Other branch", "leads": _count("Leads"),
+    "first_lead": st.column_config.DateColumn("First lead"),
+    "last_lead": st.column_config.DateColumn("Last lead"),
+    "lead_type_as_written": "Lead type as written",
+}
+
 
 def preview_summary(preview) -> str:
     """What a dry-run import found, in one markdown paragraph."""

@@ -145,7 +145,8 @@ def data_quality() -> None:
                 st.write("Nothing found.")
             else:
                 st.caption(check.fix)
-                ui_table.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query)
+                ui_table.table(found, "data", check.query.removeprefix("dq_"), None, key=check.query,
+                               column_config=ui.QUALITY_COLUMNS)
 
 
 # Execs also see who may see what (the access file) and the access log. The Import tab is always

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, importer, metrics, report, text, ui, ui_table
+from leadbridge import db, importer, metrics, quality, report, text, ui, ui_table
 from leadbridge.metrics import Filters
 from leadbridge.values import NO_VALUE
 from tests.app_fixtures import (
@@ -297,6 +297,11 @@ def test_the_data_page_lists_imports_rejects_and_quality_gaps(open_app, sample_d
     assert not any("rejected" in d.value.columns for d in at.dataframe), "history: not drawn"
     assert "Outcomes whose lead is unknown: 2" in labels
     assert "Lead types counted as 'other': 1" in labels
+    # every check's table headed in words; every column any check returns has its heading
+    assert at.dataframe and all(set(d.value.columns) <= set(json.loads(d.proto.columns))
+                                for d in at.dataframe)
+    for _, found in quality.quality_report(db.connect(sample_db)):
+        assert set(found.columns) <= set(ui.QUALITY_COLUMNS)
 
 
 def test_an_import_shows_up_at_once(open_app, sample_db, tmp_path, write):
