@@ -582,6 +582,17 @@ def lead_type_label(value: str) -> str:
     return contract.LEAD_TYPE_LABELS.get(value, value)
 
 
+def dimension_table(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """A breakdown's rows (conversion_by_dimension, contact_speed_by_dimension) for a table: the
+    value in a column named for its dimension, a lead type by its label ('New equipment', not
+    'new_equipment')."""
+    values = frame["dimension_value"]
+    if dimension == "lead_type":
+        values = values.map(lead_type_label)
+    return frame.drop(columns="dimension_value").assign(**{dimension: values})[
+        [dimension, *[c for c in frame.columns if c != "dimension_value"]]]
+
+
 def one_tech(filters: Filters, tech_id: str) -> Filters:
     """The same period and filters narrowed to one technician."""
     return replace(filters, techs=(tech_id,))
@@ -640,6 +651,7 @@ LEAD_COLUMNS = {
 }
 
 DIMENSION_COLUMNS = {
+    "lead_type": "Lead type", "branch": "Branch",
     "leads_submitted": _count("Leads"), "leads_won": _count("Won"), "leads_lost": _count("Lost"),
     "conversion_rate": _percent("Conversion"), "win_rate": _percent("Win rate"),
     "deals_won": _count("Deals won (period)"), "revenue_attributed": _money("Revenue"),
@@ -655,6 +667,7 @@ MONTHLY_COLUMNS = {
 }
 
 SPEED_COLUMNS = {
+    "sales_rep": "Sales rep", "branch": "Branch",
     "leads": _count("Leads"), "leads_contacted": _count("Contacted"),
     "median_days_to_contact": st.column_config.NumberColumn("Median days", format="%.1f"),
     "p90_days_to_contact": st.column_config.NumberColumn("90th pct days", format="%.1f"),

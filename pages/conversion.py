@@ -22,9 +22,9 @@ ui.lazy_tabs("conversion_chart", {
 
 
 def conversion_tables() -> None:
-    ui_table.table(by_type.rename(columns={"dimension_value": "lead_type"}), "conversion",
+    ui_table.table(ui.dimension_table(by_type, "lead_type"), "conversion",
                    "by-lead-type", filters, key="by_type", column_config=ui.DIMENSION_COLUMNS)
-    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "conversion",
+    ui_table.table(ui.dimension_table(by_branch, "branch"), "conversion",
                    "by-branch", filters, key="by_branch", column_config=ui.DIMENSION_COLUMNS)
 
 

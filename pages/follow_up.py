@@ -34,9 +34,9 @@ else:
 
 
 def speed_tables() -> None:
-    ui_table.table(by_rep.rename(columns={"dimension_value": "sales_rep"}), "follow-up",
+    ui_table.table(ui.dimension_table(by_rep, "sales_rep"), "follow-up",
                    "speed-by-rep", filters, key="speed_rep", column_config=ui.SPEED_COLUMNS)
-    ui_table.table(by_branch.rename(columns={"dimension_value": "branch"}), "follow-up",
+    ui_table.table(ui.dimension_table(by_branch, "branch"), "follow-up",
                    "speed-by-branch", filters, key="speed_branch", column_config=ui.SPEED_COLUMNS)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadbridge import db, importer, metrics, quality, report, text, ui, ui_table
+from leadbridge import contract, db, importer, metrics, quality, report, text, ui, ui_table
 from leadbridge.metrics import Filters
 from leadbridge.values import NO_VALUE
 from tests.app_fixtures import (
@@ -253,6 +253,10 @@ def test_the_conversion_tables_follow_the_period(open_app, sample_db):
     built = report.build(db.connect(sample_db), Filters.months("2026-07", "2026-09"))
     assert by_type["leads_submitted"].sum() == built["totals"]["leads_submitted"]
     assert by_type["leads_won"].sum() == built["totals"]["leads_won"]
+    # the lead types by the names the charts use, first in the table ('new_equipment' before)
+    assert by_type.columns[0] == "lead_type"
+    assert set(by_type["lead_type"]) <= set(contract.LEAD_TYPE_LABELS.values())
+    assert "New equipment" in set(by_type["lead_type"])
 
 
 def test_revenue_of_one_branch_matches_the_report(open_app, sample_db):
