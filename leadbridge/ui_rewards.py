@@ -8,7 +8,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from leadbridge import charts_rewards, contract, exports, metrics, policy, rewards, ui, ui_table
+from leadbridge import (
+    charts_rewards,
+    contract,
+    exports,
+    metrics,
+    policy,
+    rewards,
+    ui,
+    ui_access,
+    ui_table,
+)
 from leadbridge.metrics import Filters
 
 # Session keys owned by this module.
@@ -186,10 +196,15 @@ def audit_tab(filters: Filters, current) -> None:
         ui_table.table(leads, "rewards", "leads-to-fix", filters, key="rw_audit_leads",
                  column_config=AUDIT_LEAD_COLUMNS, height=min(420, 38 + 35 * len(leads)))
     name = exports.file_stem("rewards", "corrections", filters, date.today())
+    # Written to the access log like every other download (it holds per-person money), and the
+    # click does not rerun the page: a rerun dropped the file being built before the browser
+    # fetched it on a busy server (a browser test waited 60 s for it, Nov 28).
     st.download_button(
         "Download corrections for payroll (CSV)",
-        lambda: _corrections_csv(text, filters, grace), f"{name}.csv", "text/csv",
-        key="rw_corrections", icon=":material/download:",
+        ui_access.logged_download(lambda: _corrections_csv(text, filters, grace),
+                                  "rewards: corrections for payroll (CSV)", filters),
+        f"{name}.csv", "text/csv", key="rw_corrections", icon=":material/download:",
+        on_click="ignore",
         help="One row per tech and lead to pay (amount owed) or recover (negative amount), "
         "with why. Built when you click.")
 

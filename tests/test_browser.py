@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from leadbridge import policy, sample
+from leadbridge import access, policy, sample
 from tests.app_fixtures import CHART_PAGES, PAGES, ROOT, build_sample_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,6 +52,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The database the module's server serves (its access log lies beside it).
+SERVED: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The dashboard on the sample company, served on a free local port."""
@@ -79,6 +83,7 @@ def server(tmp_path_factory):
             process.kill()
             pytest.fail(f"the dashboard did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.5)
+    SERVED["db"] = db_file
     yield url
     process.terminate()
     try:
@@ -376,6 +381,9 @@ def test_a_manager_audits_payroll_and_tries_another_policy(server, browser, tmp_
         planted = [line for line in lines if ",L-100407," in line]  # paid to the wrong tech
         assert len(planted) == 2 and ",recover,-25.0," in planted[0] and ",pay,25.0," in planted[1]
         assert any(",L-100404,pay,25.0," in line for line in lines)  # never paid
+        # written to the access log, as every download is (it holds per-person money)
+        logged = access.read_log(SERVED["db"].parent)
+        assert "rewards: corrections for payroll (CSV)" in set(logged["what"])
 
         open_tab(page, "What if")
         page.get_by_text("Change the rules below").wait_for(timeout=PAGE_TIMEOUT_MS)
