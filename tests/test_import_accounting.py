@@ -175,6 +175,19 @@ def test_a_crash_in_the_merge_leaves_the_database_as_it_was(con, write, take_sna
     assert take_snapshot(con) == before
 
 
+def test_a_payout_without_id_counts_its_equals_with_an_id_as_earlier_versions_did(con, write):
+    """A payout without an id is numbered among every row of the same content, those with an id
+    included, as the versions that stored such ids did: the same id, so a re-import after an
+    upgrade stays a no-op."""
+    header = ["Payout ID", "Tech ID", "Lead ID", "Pay Date", "Amount", "Reason"]
+    rows = [header, ["P1", "T1", "L1", "2026-03-31", "50.00", "Spiff"],
+            ["", "T1", "L1", "2026-03-31", "50.00", "Spiff"]]
+    assert counts(importer.import_file(con, write("payouts.csv", rows))) == (2, 2, 0, 0, 0, 0, 0)
+    content = hashlib.md5(b"T1|L1|2026-03-31|50.00|Spiff").hexdigest()[:20]
+    assert {r[0] for r in con.execute("select payout_id from payouts").fetchall()} == {
+        "P1", f"auto-{content}-2"}
+
+
 def test_payouts_without_id_get_a_stable_derived_id(con, write):
     header = ["Tech ID", "Lead ID", "Pay Date", "Amount", "Reason"]
     march = [header, ["T1", "L1", "2026-03-31", "50.00", "Spiff"],

@@ -40,17 +40,20 @@ checked as (
 select columns(lambda c: not starts_with(c, 'raw_'))
 from checked;
 
--- The second and later rows of the same content, with their occurrence (the first is 1).
+-- The second and later rows of the same content without an id, with their occurrence (the
+-- first is 1). Rows with an id count too, as they did in the versions that stored these ids; a
+-- file whose every row has an id numbers nothing.
 create or replace temp table payouts_repeated as
 select line_no, occurrence
 from (
     select
         line_no,
+        given_payout_id,
         row_number() over (partition by content_hash order by line_no) as occurrence,
     from payouts_typed
-    where given_payout_id is null
+    where exists (select 1 from payouts_typed where given_payout_id is null)
 )
-where occurrence > 1;
+where occurrence > 1 and given_payout_id is null;
 
 -- The typed values and the broken rules.
 create or replace temp table parsed as
