@@ -56,6 +56,8 @@ DEFAULT_HEIGHT = 480
 EMPTY_HEIGHT = 320
 # Height per bar of the one-row-per-tech charts, so 25 names never overlap.
 ROW_HEIGHT = 30
+# A bar-per-row chart leaves room for this many bars however few it draws.
+MIN_ROWS = 2
 # Room above the plot for the title, the subtitle and a legend that may wrap onto two lines.
 TOP_MARGIN = 130
 # Characters per title and subtitle line: what fits a full-width chart beside the sidebar at 1280 px.
@@ -257,10 +259,6 @@ def _cut_title(title: str, shown: int, total: int, noun: str = "techs") -> str:
     return f"{title}: top {shown:,} of {total:,} {noun}" if total > shown else title
 
 
-def _rows_height(rows: int) -> int:
-    return max(DEFAULT_HEIGHT, TOP_MARGIN + 90 + ROW_HEIGHT * rows)
-
-
 def _wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` characters, never breaking a "(unit)" or "top 25 of 40 techs"."""
     glued = re.sub(r"\([^)]*\)|top \d+ of \d+ \w+", lambda m: m.group(0).replace(" ", "\u00a0"),
@@ -268,13 +266,18 @@ def _wrap(text: str, width: int) -> list[str]:
     return [line.replace("\u00a0", " ") for line in textwrap.wrap(glued, width)] or [""]
 
 
-def _figure(title: str, subtitle: str | None = None, **layout) -> go.Figure:
+def _figure(title: str, subtitle: str | None = None, rows: int | None = None,
+            **layout) -> go.Figure:
     """A new figure in the LeadBridge template with its title (and an optional subtitle).
 
     Titles and subtitles are wrapped so that they fit a half-width chart on a laptop, and the
-    top margin grows with the extra lines."""
+    top margin grows with the extra lines. A chart of one bar per row (`rows` of them) is about
+    ROW_HEIGHT pixels per bar tall below its title: with one tech picked, a fixed height drew one
+    bar 300 pixels thick."""
     title_lines, subtitle_lines = _wrap(title, TITLE_WRAP), _wrap(subtitle or "", SUBTITLE_WRAP)
     extra = (len(title_lines) - 1) * TITLE_SIZE * 1.3 + (len(subtitle_lines) - 1) * SUBTITLE_SIZE * 1.3
+    if rows is not None:
+        layout["height"] = TOP_MARGIN + int(extra) + 90 + ROW_HEIGHT * max(rows, MIN_ROWS)
     fig = go.Figure()
     fig.update_layout(
         template=TEMPLATE_NAME,
@@ -424,7 +427,7 @@ def tech_volume(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figure:
     df = df.head(max(top, 1))
     names = df["_name"].tolist()
     fig = _figure(_cut_title(title, len(df), total), "Most leads at the top",
-                  barmode="stack", hovermode="y unified", height=_rows_height(len(df)))
+                  barmode="stack", hovermode="y unified", rows=len(df))
     for status, column, label in (("won", "leads_won", "Won"), ("lost", "leads_lost", "Lost"),
                                   ("open", "leads_open", "Still open")):
         fig.add_bar(
@@ -463,7 +466,7 @@ def tech_conversion(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figur
         _cut_title(title, len(df), total),
         "Dot: conversion; bar: 95 % interval (wide with few leads); sorted by the interval's "
         "low end",
-        height=_rows_height(len(df)), showlegend=False,
+        rows=len(df), showlegend=False,
     )
     fig.add_scatter(
         x=rate.tolist(), y=names, mode="markers", name="Conversion",
@@ -580,7 +583,7 @@ def leads_per_100_jobs(frame: pd.DataFrame, note: str, top: int = 25) -> go.Figu
     df = df.head(max(top, 1))
     names = df["_name"].tolist()
     fig = _figure(_cut_title(title, len(df), total), "Highest at the top",
-                  showlegend=False, height=_rows_height(len(df)))
+                  showlegend=False, rows=len(df))
     fig.add_bar(
         x=df["leads_per_100_jobs"].astype(float).tolist(), y=names, orientation="h",
         name="Leads per 100 jobs", marker_color=BLUE,
@@ -778,7 +781,7 @@ def lost_reasons(frame: pd.DataFrame, note: str) -> go.Figure:
     df = df.sort_values(["leads_lost", "_reason"], ascending=[False, True])
     reasons = df["_reason"].tolist()
     fig = _figure(title, "Leads lost with their close date in the period", showlegend=False,
-                  height=_rows_height(len(df)))
+                  rows=len(df))
     fig.add_bar(
         x=df["leads_lost"].tolist(), y=reasons, orientation="h", name="Leads lost",
         marker_color=STATUS_COLORS["lost"],
@@ -884,7 +887,7 @@ def contact_speed(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
                                      strict=True)
     ]
     fig = _figure(title, "Bar: median; diamond: 90th percentile (9 in 10 contacted by then)",
-                  hovermode="y unified", height=_rows_height(len(df)))
+                  hovermode="y unified", rows=len(df))
     fig.add_bar(
         x=_nullable(df["_median"]), y=values, orientation="h", name="Median", marker_color=BLUE,
         **_hover(f"Median: {_days(m)}<br>{d}"

@@ -19,7 +19,6 @@ from leadbridge.charts import (
     _money,
     _month_axis,
     _month_label,
-    _rows_height,
     _text_only,
     empty,
 )
@@ -63,7 +62,7 @@ def tech_difference(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figur
     diff = df["difference"].astype(float)
     fig = _figure(_cut_title(title, len(df), total), "Simulated minus paid in the period; "
                   "blue: would earn more, vermillion: would earn less",
-                  height=_rows_height(len(df)), showlegend=False)
+                  rows=len(df), showlegend=False)
     fig.add_bar(
         x=diff.tolist(), y=names, orientation="h",
         marker_color=[BLUE if v > 0 else VERMILLION for v in diff],

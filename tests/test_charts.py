@@ -305,6 +305,21 @@ def test_tech_volume_cut_to_the_top_says_so_in_the_title():
     assert "top 2 of 3 techs" in fig.layout.title.text
 
 
+def test_a_bar_per_row_chart_is_as_tall_as_its_bars():
+    # With one tech picked, a fixed height drew one bar 300 pixels thick.
+    one = charts.tech_volume(by_tech().head(1), NOTE)
+    three = charts.tech_volume(by_tech(), NOTE)
+    many = charts.tech_volume(pd.concat([by_tech()] * 10, ignore_index=True)
+                              .assign(tech_id=lambda f: [f"T{i}" for i in f.index]), NOTE)
+    assert one.layout.height == three.layout.height - charts.ROW_HEIGHT
+    assert many.layout.height - three.layout.height == charts.ROW_HEIGHT * (25 - 3)
+    assert one.layout.height < charts.DEFAULT_HEIGHT < many.layout.height
+    # A title wrapped onto a second line gets its room above the same bars.
+    long = charts.contact_speed(speed_frame(), "sales representative of the branch " * 3, NOTE)
+    assert long.layout.margin.t > charts.TOP_MARGIN
+    assert long.layout.height - long.layout.margin.t == three.layout.height - charts.TOP_MARGIN
+
+
 def test_two_techs_with_one_name_stay_two_bars():
     techs = by_tech().assign(tech_name=["Sam Diaz", "Sam Diaz", "Cy Moss", "Dee Fox"])
     fig = charts.tech_volume(techs, NOTE)
