@@ -391,8 +391,15 @@ KPIS = {
                                "Half of the period's leads were contacted within this many days."),
     "leads_awaiting_contact_7d": ("Waiting 7+ days", "count", True,
                                   "The period's leads still open and never contacted, submitted a "
-                                  "week or more ago."),
+                                  "week or more ago. Not compared with the earlier period: its "
+                                  "leads have had all the time since to be contacted, so its count "
+                                  "is not the backlog it had then."),
 }
+
+# Totals whose tile shows no change: the earlier period's value is counted on today's data, not as
+# it stood then (the Sales follow-up page read "Waiting 7+ days 4,890, +4,890" against a year
+# whose leads have all been contacted since).
+NOT_COMPARED = frozenset({"leads_awaiting_contact_7d"})
 
 
 def earlier_period(filters: Filters) -> Filters | None:
@@ -442,7 +449,8 @@ def kpi_tile(key: str, now: dict, before: dict) -> dict:
     """One total's tile against the previous period; conversion is compared only by a comparable
     conversion both periods have, else the tile says the period is too young to compare."""
     label, kind, inverse, help_text = KPIS[key]
-    tile = {"label": label, "kind": kind, "value": now[key], "previous": before.get(key),
+    tile = {"label": label, "kind": kind, "value": now[key],
+            "previous": None if key in NOT_COMPARED else before.get(key),
             "inverse": inverse, "help": help_text}
     if key == "conversion_rate" and before:
         versus = metrics.compare_conversion(now, before)
@@ -621,6 +629,19 @@ def _count(label: str):
     return st.column_config.NumberColumn(label, format=COUNT_FORMAT)
 
 
+# The lead statuses of DATA_CONTRACT.md as a table shows them ("Lost", not "lost").
+STATUS_LABELS = {"open": "Open", "contacted": "Contacted", "qualified": "Qualified",
+                 "quoted": "Quoted", "won": "Won", "lost": "Lost"}
+
+
+def labelled(label: str, labels: dict[str, str]):
+    """A column of codes (a lead's status, an audit's verdict) shown in words: the table and the
+    Excel download show `labels`' words, the CSV keeps the codes for other tools. A code without a
+    word shows as it is."""
+    return st.column_config.SelectboxColumn(label, options=list(labels), format_func=labels.get,
+                                            disabled=True)
+
+
 TECH_COLUMNS = {
     "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch",
     "leads_submitted": _count("Leads"), "leads_won": _count("Won"), "leads_lost": _count("Lost"),
@@ -643,7 +664,8 @@ TECH_SORT = {"leads_submitted": "Leads", "leads_won": "Won", "conversion_rate": 
 LEAD_COLUMNS = {
     "lead_id": "Lead", "submitted_at": st.column_config.DateColumn("Submitted"),
     "tech_id": "Tech ID", "tech_name": "Technician", "branch": "Branch", "lead_type": "Type",
-    "customer_name": "Customer", "estimated_value": _money("Est. value"), "status": "Status",
+    "customer_name": "Customer", "estimated_value": _money("Est. value"),
+    "status": labelled("Status", STATUS_LABELS),
     "sales_rep": "Sales rep", "contacted_at": st.column_config.DateColumn("First contact"),
     "closed_at": st.column_config.DateColumn("Closed"), "revenue": _money("Revenue"),
     "loss_reason": "Loss reason", "days_to_contact": _count("Days to contact"),

@@ -55,9 +55,10 @@ AUDIT_TECH_SORT = {"unpaid_amount": "Unpaid", "underpaid_amount": "Underpaid by"
                    "overpaid_amount": "Overpaid by", "earned": "Earned", "paid": "Paid"}
 AUDIT_LEAD_COLUMNS = {
     "lead_id": "Lead", "tech_id": "Tech ID",
-    "submitted_at": st.column_config.DateColumn("Submitted"), "status": "Lead status",
+    "submitted_at": st.column_config.DateColumn("Submitted"),
+    "status": ui.labelled("Lead status", ui.STATUS_LABELS),
     "earned": _money("Earned"), "due": _money("Due now"), "pending": _money("Not due yet"),
-    "paid": _money("Paid"), "audit": "Audit",
+    "paid": _money("Paid"), "audit": ui.labelled("Audit", AUDIT_LABELS),
     "duplicate_payment": st.column_config.CheckboxColumn("Paid twice"),
     "paid_to_other_tech": st.column_config.CheckboxColumn("Paid to another tech"),
 }

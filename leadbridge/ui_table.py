@@ -33,8 +33,24 @@ def xlsx_file(build: Callable[[], pd.DataFrame], sheet: str,
               column_config: dict | None = None) -> Callable[[], bytes]:
     """The callable an Excel download runs on click: the columns named and formatted as the
     table on the page shows them (the CSV keeps the engine's names and values, for tools)."""
-    columns = shown_columns(column_config)
-    return lambda: exports.frame_to_xlsx(build(), sheet=sheet, columns=columns)
+    columns, words = shown_columns(column_config), shown_labels(column_config)
+    return lambda: exports.frame_to_xlsx(in_words(build(), words), sheet=sheet, columns=columns)
+
+
+def shown_labels(column_config: dict | None) -> dict[str, dict[str, str]]:
+    """{column: {code: word}} of a table's columns of codes shown in words (ui.labelled)."""
+    found = {}
+    for column, conf in (column_config or {}).items():
+        options = (conf.get("type_config") or {}).get("options") if isinstance(conf, dict) else None
+        if options and conf["type_config"].get("type") == "selectbox":
+            found[column] = {o["value"]: o["label"] for o in options}
+    return found
+
+
+def in_words(frame: pd.DataFrame, words: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """The frame with its columns of codes in words; a code without a word stays as it is."""
+    words = {c: w for c, w in words.items() if c in frame.columns}
+    return frame.assign(**{c: frame[c].replace(w) for c, w in words.items()})
 
 
 def shown_columns(column_config: dict | None) -> dict[str, tuple[str, str | None]]:

@@ -60,3 +60,22 @@ def test_shown_columns_reads_labels_and_kinds_from_a_column_config():
 def test_without_a_config_the_excel_keeps_the_engines_names():
     back = pd.read_excel(io.BytesIO(exports.frame_to_xlsx(MONTHLY)), engine="calamine")
     assert list(back.columns) == list(MONTHLY.columns)
+
+
+def test_codes_read_as_words_in_the_table_and_the_excel_but_not_the_csv():
+    """A lead's status and an audit's verdict read 'Lost', 'Unpaid' (they read 'lost', 'unpaid');
+    a code without a word stays as it is, and the CSV keeps the codes for other tools."""
+    from leadbridge import ui_rewards
+
+    leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3"], "status": ["lost", "won", None],
+                          "audit": ["unpaid", "overpaid", "new-verdict"]})
+    config = ui_rewards.AUDIT_LEAD_COLUMNS
+    status = config["status"]["type_config"]["options"]
+    assert {o["value"]: o["label"] for o in status} == ui.STATUS_LABELS
+    assert config["status"]["disabled"] and config["audit"]["disabled"]
+    back = pd.read_excel(io.BytesIO(ui_table.xlsx_file(lambda: leads, "leads", config)()),
+                         engine="calamine")
+    assert back["Lead status"].fillna("").tolist() == ["Lost", "Won", ""]
+    assert back["Audit"].tolist() == ["Unpaid", "Overpaid", "new-verdict"]
+    assert ui_table.csv_file(lambda: leads)().splitlines()[1] == "L1,lost,unpaid"
+    assert ui.LEAD_COLUMNS["status"]["label"] == "Status"

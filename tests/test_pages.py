@@ -213,8 +213,17 @@ def test_a_tile_that_did_not_change_has_no_arrow_and_no_colour(open_app, sample_
     (median,) = [m.proto for m in at.metric if m.label == "Median days to contact"]
     assert median.delta == "+0.0 days (+0.0 %)"
     assert (median.direction, median.color) == (median.NONE, median.GRAY)
+
+
+def test_the_backlog_is_not_compared_with_a_year_contacted_since(open_app, sample_db):
+    """The earlier period's 'Waiting 7+ days' is counted on today's data: its leads have had a
+    year to be contacted, so the tile read '+' its whole value, red, against a backlog of 0."""
+    at = open_app(sample_db, "follow_up")
+    no_exception(at)
     (waiting,) = [m.proto for m in at.metric if m.label == "Waiting 7+ days"]
-    assert waiting.direction == waiting.UP and waiting.color != waiting.GRAY
+    assert int(waiting.body.replace(",", "")) > 0
+    assert not waiting.delta
+    assert "Not compared with the earlier period" in waiting.help
 
 
 def test_the_revenue_pages_six_tiles_make_two_rows_of_three(open_app, sample_db):
