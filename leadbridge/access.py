@@ -313,8 +313,26 @@ def _plain(filters: dict) -> dict:
     return out
 
 
-def read_log(data_dir, limit: int | None = None) -> pd.DataFrame:
+def filters_text(filters) -> str:
+    """An event's filters as a person reads them: 'month: 2026-10 · branches: Boston · privacy:
+    yes' (the log keeps them as JSON)."""
+    if not isinstance(filters, dict):
+        return ""
+    parts = []
+    for key, value in filters.items():
+        if value is None or value == "" or (isinstance(value, (list, tuple)) and not value):
+            continue  # a filter not set: every branch, every lead type
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{key}: {value}")
+    return " · ".join(parts)
+
+
+def read_log(data_dir, limit: int | None = None, readable: bool = False) -> pd.DataFrame:
     """The access log, newest first (the last `limit` events when given); columns LOG_COLUMNS.
+    The filters are JSON, or with `readable` words (filters_text) and the time a timestamp.
 
     A line that is not a JSON event (a torn write, a hand edit) is skipped, not fatal.
     """
@@ -333,6 +351,9 @@ def read_log(data_dir, limit: int | None = None) -> pd.DataFrame:
     if limit is not None:
         records = records[:limit]
     frame = pd.DataFrame(records, columns=list(LOG_COLUMNS))
+    if readable:
+        return frame.assign(at=pd.to_datetime(frame["at"], utc=True, errors="coerce"),
+                            filters=frame["filters"].map(filters_text))
     frame["filters"] = frame["filters"].map(
         lambda f: json.dumps(f, ensure_ascii=False) if isinstance(f, dict) and f else "")
     return frame

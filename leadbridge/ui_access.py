@@ -326,15 +326,23 @@ def access_tab() -> None:
         except access.AccessFileError as exc:
             st.error(plain(exc))
         else:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder=NO_VALUE)
+            st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder=NO_VALUE,
+                         column_config=PEOPLE_COLUMNS)
     st.subheader("Access log")
     st.caption("Sign-ins, imports, downloads and decks: who, when, what, with which filters. "
                "Newest first; `leadbridge log` prints it.")
-    log = access.read_log(db.data_dir(), limit=LOG_ROWS)
+    log = access.read_log(db.data_dir(), limit=LOG_ROWS, readable=True)
     if log.empty:
         st.info("Nothing logged yet.")
     else:
-        st.dataframe(log, hide_index=True, placeholder=NO_VALUE)
+        st.dataframe(log, hide_index=True, placeholder=NO_VALUE, column_config=LOG_COLUMNS)
+
+
+# The access file's people and the log headed in words (they read "email", "at", "filters").
+PEOPLE_COLUMNS = {"email": "Email", "name": "Name", "role": "Role", "branches": "Branches",
+                  "pages": "Pages", "money": "Per-person money", "imports": "May import"}
+LOG_COLUMNS = {"at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+               "who": "Who", "action": "Action", "what": "What", "filters": "Filters"}
 
 
 # The newest events the Data page shows; `leadbridge log` reads them all.

@@ -6,6 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from leadbridge import access
@@ -154,6 +155,17 @@ def test_log_appends_one_json_line_per_event_and_reads_newest_first(tmp_path):
     assert json.loads(frame["filters"].iloc[0]) == {"month": "2026-10", "branches": ["Boston"]}
     assert frame["filters"].iloc[1] == ""
     assert list(access.read_log(tmp_path, limit=1)["who"]) == ["sam@example.com"]
+
+
+def test_the_data_page_reads_the_log_in_words(tmp_path):
+    access.log_event(tmp_path, "sam@example.com", "deck", "meeting-2026-10.pptx",
+                     {"month": "2026-10", "branches": ("Boston", "Hartford"), "lead_types": [],
+                      "techs": None, "privacy": True})
+    access.log_event(tmp_path, "dana@example.com", "sign-in", "dashboard")
+    frame = access.read_log(tmp_path, readable=True)
+    assert list(frame["filters"]) == ["", "month: 2026-10 · branches: Boston, Hartford · privacy: yes"]
+    assert isinstance(frame["at"].dtype, pd.DatetimeTZDtype) and str(frame["at"].dt.tz) == "UTC"
+    assert frame["at"].iloc[0] >= frame["at"].iloc[1]
 
 
 def test_log_skips_a_torn_line_and_an_absent_log_is_empty(tmp_path):
