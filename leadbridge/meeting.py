@@ -527,6 +527,11 @@ SLIDE_ORDER = ("numbers", "top_month", "top_year", "first_timers", "biggest_wins
 TABLE_SLIDES = frozenset(TABLE_COLUMNS)
 
 
+def part_title(title: str, part: int, parts: int) -> str:
+    """A long table's slide: 'Closing the loop (1/3,181)', counted as the slide counter is."""
+    return f"{title} ({part:,}/{parts:,})" if parts > 1 else title
+
+
 def slides(m: Meeting, rows_per_slide: int = ROWS_PER_SLIDE) -> list[Slide]:
     """The meeting as slides; a long table continues on the next slide ('Closing the loop (2/3)')."""
     found = []
@@ -539,7 +544,7 @@ def slides(m: Meeting, rows_per_slide: int = ROWS_PER_SLIDE) -> list[Slide]:
         table = m.table(key) if getattr(m, key) is not None else None
         parts = max(1, math.ceil(m.size(key) / rows_per_slide))
         for part in range(1, parts + 1):
-            shown = f"{title} ({part}/{parts})" if parts > 1 else title
+            shown = part_title(title, part, parts)
             found.append(Slide(key, shown, subtitle, table, part, parts, rows_per_slide))
     return found
 

@@ -168,6 +168,13 @@ def test_slides_come_in_meeting_order_and_long_tables_continue(con):
     pd.testing.assert_frame_equal(shown, content.table("closed").reset_index(drop=True))
 
 
+def test_a_slide_counter_in_the_thousands_has_its_separator():
+    """At 1M the meeting read 'Closing the loop (1/3181)' beside a '1 / 5,020' counter."""
+    assert meeting.part_title("Closing the loop", 1, 3181) == "Closing the loop (1/3,181)"
+    assert meeting.part_title("Closing the loop", 2, 3) == "Closing the loop (2/3)"
+    assert meeting.part_title("Closing the loop", 1, 1) == "Closing the loop"
+
+
 @pytest.mark.parametrize("branches", [(), ("Boston",)], ids=["all branches", "Boston"])
 def test_the_pages_content_counts_the_lead_lists_and_fetches_one_slide_at_a_time(con, branches):
     whole = meeting.build(con, MONTH, branches)
