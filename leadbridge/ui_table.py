@@ -147,12 +147,17 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
           pick: bool = False, sort: dict[str, str] | None = None) -> pd.Series | None:
     """A table already in memory (a summary): a page of it at a time when long, its downloads
     written on click. With `sort` ({column: label}), a long table is sorted by the column chosen
-    before it is paged. With `pick`, a row of the page can be selected (the box at its left):
+    before it is paged, a short one by the first. With `pick`, a row of the page can be selected (the box at its left):
     returns that row, or None while none is."""
     order = None
     sort = {c: label for c, label in (sort or {}).items() if c in frame.columns}
     if sort and len(frame) > PAGE_ROWS:
         frame, order = _sorted(frame, sort, key)
+    elif sort:
+        # All rows on one page: a click on a header sorts them all, so no picker; they open in
+        # the picker's first order as a long table does (a leaderboard read in tech ID order).
+        frame = frame.sort_values(next(iter(sort)), ascending=False, kind="stable",
+                                  na_position="last")
     first = page_controls(key, len(frame))
     shown = frame.iloc[first:first + PAGE_ROWS] if len(frame) > PAGE_ROWS else frame
     picked = None

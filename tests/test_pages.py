@@ -114,6 +114,17 @@ def test_choosing_a_lead_type_narrows_the_technicians_leaderboard(open_app, samp
     assert after == wanted["leads_submitted"] < before
 
 
+def test_a_short_leaderboard_opens_with_the_most_leads_first(open_app, sample_db):
+    """The sample's 37 techs fit one page: the leaderboard read in tech ID order ('0105',
+    '0153', ...) where a long one opens on the most leads."""
+    at = open_app(sample_db, "technicians")
+    board = at.dataframe[0].value
+    assert len(board) <= ui_table.PAGE_ROWS
+    assert not [s for s in at.selectbox if s.label == "Sort all rows by"]
+    leads = board["leads_submitted"].tolist()
+    assert leads == sorted(leads, reverse=True) and leads[0] > leads[-1]
+
+
 HINT = "Select a technician's row in the leaderboard"
 
 

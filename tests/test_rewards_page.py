@@ -60,7 +60,10 @@ def test_the_audit_tab_shows_the_audit(monkeypatch, sample_db):
                for c in at.caption)  # as text: $ escaped, not LaTeX
     frames = [d.value for d in at.dataframe]
     per_tech = next(f for f in frames if "underpaid_amount" in f.columns)
-    assert per_tech["tech_id"].tolist() == [r["tech_id"] for r in expected["by_tech"]]
+    # one page of techs, in the order a long audit opens on: the techs owed the most first
+    owed = sorted(expected["by_tech"], key=lambda r: -r["unpaid_amount"])  # stable: by ID
+    assert per_tech["tech_id"].tolist() == [r["tech_id"] for r in owed]
+    assert per_tech["unpaid_amount"].iloc[0] > per_tech["unpaid_amount"].iloc[-1]
     to_fix = next(f for f in frames if "audit" in f.columns)
     assert set(to_fix["audit"]) <= {"unpaid", "underpaid", "overpaid"}
     assert len(to_fix) == t["leads_unpaid"] + t["leads_underpaid"] + t["leads_overpaid"]
