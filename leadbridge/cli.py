@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -380,6 +381,9 @@ def _import_files(con, files, args, given: dict) -> bool:
                 if len(frame) > MAX_REJECTS_SHOWN:
                     print(f"  ... and {len(frame) - MAX_REJECTS_SHOWN} more: leadbridge rejects "
                           f"--import {result.import_id} --out rejects.csv")
+                words = importer.rejected_status_words(con, result.import_id)
+                if words:
+                    print(status_hint(words))
         if result.skipped and not args.dry_run:
             frame = importer.list_skipped(con, result.import_id)
             for row in frame.head(MAX_REJECTS_SHOWN).itertuples():
@@ -402,6 +406,20 @@ def _import_files(con, files, args, given: dict) -> bool:
             log(args, None, "import", Path(result.file).name,
                 {"table": result.table, "read": result.read, "rejected": result.rejected})
     return failed
+
+
+def status_hint(words: list[tuple[str, int]]) -> str:
+    """How to import the rows a CRM's own stage words got rejected for: each word mapped to one
+    of the six states with --status, the file imported again (the mapping is saved)."""
+    from leadbridge import contract
+
+    rows = sum(count for _, count in words)
+    shown = ", ".join(repr(word) for word, _ in words[:5]) + (" …" if len(words) > 5 else "")
+    first = words[0][0] if words[0][0].isprintable() else "WORD"  # never a terminal's control
+    return (f"  {rows:,} row{'s' if rows != 1 else ''} with a status word LeadBridge does not know "
+            f"({shown}): tell it which state each is, one of {', '.join(contract.STATUSES)}, "
+            f"e.g. --status {shlex.quote(first + '=open')}, and import the file again (the "
+            "mapping is saved for files with these headers).")
 
 
 def cmd_mappings(args) -> int:

@@ -915,6 +915,12 @@ def list_rejects(con, import_id: int | None = None) -> pd.DataFrame:
                                 {"import_id": import_id, "limit": None, "offset": 0}).df()
 
 
+def rejected_status_words(con, import_id: int) -> list[tuple[str, int]]:
+    """The status words an import rejected rows for, with their rows, most rows first."""
+    return con.cursor().execute(db.load_sql("rejected_status_words"),
+                                {"import_id": import_id}).fetchall()
+
+
 def list_superseded(con, import_id: int | None = None) -> pd.DataFrame:
     """Rows a later row with the same key replaced, with the row that replaced each."""
     return con.cursor().execute(db.load_sql("superseded"),

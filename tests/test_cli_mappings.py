@@ -102,3 +102,24 @@ def test_one_map_for_a_folder_maps_the_files_that_have_the_column(capsys, write,
                      "superseded 0, rejected 0, skipped 0"
     code, _, err = run(capsys, "import", str(folder), "--db", str(db_file), "--map", "Opp Reff=lead_id")
     assert code == 1 and "no file has the column(s) 'Opp Reff' given with --map" in err
+
+
+def test_rejected_status_words_come_with_the_option_that_maps_them(capsys, write, db_file):
+    """A CRM's own stage word rejects its rows; the import says how to map it, and the same file
+    imported again with that option lands whole."""
+    crm = write("crm.csv", "Lead ID,Stage,Close Date,Amount\n"
+                           "M-1,Maybe later,,\nM-2,Maybe later,,\nM-3,On hold,,\n"
+                           "M-4,Closed Won,2026-03-02,100\n")
+    code, out, _ = run(capsys, "import", str(crm), "--db", str(db_file))
+    assert code == 0
+    assert out[0].startswith("crm.csv: imported as outcomes: read 4, inserted 1")
+    (hint,) = [line for line in out if "status word" in line]
+    assert hint == ("  3 rows with a status word LeadBridge does not know ('Maybe later', "
+                    "'On hold'): tell it which state each is, one of open, contacted, qualified, "
+                    "quoted, won, lost, e.g. --status 'Maybe later=open', and import the file "
+                    "again (the mapping is saved for files with these headers).")
+    code, out, _ = run(capsys, "import", str(crm), "--db", str(db_file),
+                       "--status", "Maybe later=open", "--status", "On hold=open")
+    assert code == 0
+    assert "inserted 3" in out[0] and "rejected 0" in out[0]
+    assert not [line for line in out if "status word" in line]
