@@ -175,6 +175,12 @@ def _pct(value) -> str:
     return NO_VALUE if missing(value) else f"{float(value) * 100:.0f} %"
 
 
+def _share_labels(values: Iterable) -> list[str]:
+    """Shares as a chart writes them on its bars and cells, "63 %" as the tables and lost reasons
+    do (d3's "63%" cannot take the space); nothing where there is no share."""
+    return ["" if missing(v) else _pct(v) for v in values]
+
+
 def _days(value) -> str:
     if missing(value):
         return NO_VALUE
@@ -621,7 +627,7 @@ def funnel(funnel: pd.DataFrame, note: str) -> go.Figure:
     fig = _figure(title, "A lead counts at every stage it reached", showlegend=False)
     fig.add_trace(go.Funnel(
         y=[label for _, label, _ in stages], x=counts, name="Leads",
-        texttemplate="%{value:,} (%{percentInitial:.0%})",
+        text=[f"{_count(n)} ({_pct(n / counts[0])})" for n in counts], texttemplate="%{text}",
         textposition="inside", textfont={"size": FONT_SIZE},
         marker={"color": [color for *_, color in stages]},
         connector={"fillcolor": "#EEEEEE", "line": {"width": 0}},
@@ -653,14 +659,14 @@ def conversion_by(frame: pd.DataFrame, label: str, note: str) -> go.Figure:
                   barmode="group", hovermode="x unified")
     fig.add_bar(
         x=x, y=_nullable(df["conversion_rate"]), name="Conversion", marker_color=BLUE,
-        texttemplate="%{y:.0%}", textposition="outside",
+        text=_share_labels(df["conversion_rate"]), texttemplate="%{text}", textposition="outside",
         **_hover(f"Conversion: {_pct(r)} ({_count(won)} of {_plural(n, 'lead')} won)"
                  for r, won, n in zip(df["conversion_rate"], df["leads_won"],
                                       df["leads_submitted"], strict=True)),
     )
     fig.add_bar(
         x=x, y=_nullable(df["win_rate"]), name="Win rate", marker_color=ORANGE,
-        texttemplate="%{y:.0%}", textposition="outside",
+        text=_share_labels(df["win_rate"]), texttemplate="%{text}", textposition="outside",
         **_hover(
             "Win rate: none closed yet" if missing(r) else
             f"Win rate: {_pct(r)} ({_count(won)} won of {_count(_num(won) + _num(lost))} closed)"
@@ -725,6 +731,7 @@ def cohort_heatmap(frame: pd.DataFrame, note: str) -> go.Figure:
                                    df["leads_won_by_then"], df["conversion_rate"], strict=True)
     }
     hover = [[cells.get((m, a), "") for a in ages] for m in cohorts]
+    shares = z.to_numpy().tolist()
     fig = _figure(
         title,
         "Rows: the leads of one month. Along a row: share won by then, as deals keep closing",
@@ -734,7 +741,8 @@ def cohort_heatmap(frame: pd.DataFrame, note: str) -> go.Figure:
         z=[_nullable(row) for row in z.to_numpy().tolist()],
         x=ages, y=[_month_label(m, " ") for m in cohorts],
         colorscale=HEATMAP_SCALE, zmin=0, zmax=1, xgap=2, ygap=2,
-        texttemplate="%{z:.0%}", textfont={"size": FONT_SIZE - 2, "color": HEATMAP_INK},
+        text=[_share_labels(row) for row in shares], texttemplate="%{text}",
+        textfont={"size": FONT_SIZE - 2, "color": HEATMAP_INK},
         colorbar={"title": {"text": "Won"}, "tickformat": ".0%", "thickness": 14},
         customdata=hover, hovertemplate="%{customdata}<extra></extra>",
     ))

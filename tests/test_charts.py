@@ -404,7 +404,8 @@ def test_funnel_counts_every_stage_and_shows_share_of_submitted():
     assert stages.type == "funnel"
     assert list(stages.y) == ["Submitted", "Contacted", "Qualified", "Quoted", "Won"]
     assert values(stages.x) == [100, 80, 50, 30, 20]
-    assert "percentInitial" in stages.texttemplate
+    # shares written as everywhere else: "80 %", not d3's "80%"
+    assert list(stages.text) == ["100 (100 %)", "80 (80 %)", "50 (50 %)", "30 (30 %)", "20 (20 %)"]
     assert stages.customdata[4] == "Won: 20 leads (20 % of submitted)"
 
 
@@ -421,6 +422,8 @@ def test_conversion_by_lead_type_uses_labels_in_the_contract_order():
     assert values(conversion.y) == [0.4, 0.5, 0.25]
     assert values(win.y) == pytest.approx([8 / 12, 1.0, 0.5])
     assert conversion.customdata[0] == "Conversion: 40 % (8 of 20 leads won)"
+    assert list(conversion.text) == ["40 %", "50 %", "25 %"]
+    assert list(win.text) == ["67 %", "100 %", "50 %"]
     assert win.customdata[0] == "Win rate: 67 % (8 won of 12 closed)"
     assert fig.layout.yaxis.tickformat == ".0%"
     assert fig.layout.title.text == "Conversion and win rate by lead type (%)"
@@ -453,7 +456,7 @@ def test_cohort_heatmap_has_one_row_per_month_and_gaps_for_ages_not_reached():
     assert list(cells.y) == ["Jan 2026", "Feb 2026"]
     assert list(cells.x) == [0, 1]
     assert [values(row) for row in cells.z] == [[0.1, 0.4], [0.4, None]]
-    assert "%{z:.0%}" in cells.texttemplate
+    assert [list(row) for row in cells.text] == [["10 %", "40 %"], ["40 %", ""]]
     assert cells.customdata[0][1] == (
         "<b>Submitted Jan 2026</b> (10 leads)<br>1 month later: 4 won so far (40 %)")
 

@@ -280,6 +280,10 @@ def test_conversion_by_lead_type_is_a_clustered_column_chart_of_the_report(con, 
     values = series(chart)
     assert values["Conversion"] == pytest.approx([r["conversion_rate"] for r in rows])
     assert values["Win rate"] == pytest.approx([r["win_rate"] for r in rows])
+    # the bars read "64 %" as the page does, the axis "80%" as the page's
+    labels = chart.plots[0].data_labels
+    assert (labels.number_format, labels.number_format_is_linked) == ("0 %", False)
+    assert chart.value_axis.tick_labels.number_format == "0%"
 
 
 def test_the_trend_is_the_reports_twelve_months(con, decks):
