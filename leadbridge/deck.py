@@ -208,9 +208,21 @@ def _slide(prs, meeting: Meeting, title: str, subtitle: str, number: int, total:
     para = frame.paragraphs[0]
     para.alignment = PP_ALIGN.LEFT
     _font(para.runs[0].font, TITLE_PT, bold=True)
-    _text_box(page, MARGIN, 1.05, WIDTH - 2 * MARGIN, 0.5, subtitle, SUBTITLE_PT, color=GREY)
+    _text_box(page, MARGIN, 1.05, WIDTH - 2 * MARGIN, 0.55, subtitle, subtitle_size(subtitle),
+              color=GREY)
     _footer(page, meeting, number, total)
     return page
+
+
+# Characters of a subtitle line across the slide at SUBTITLE_PT (Arial: about 105 measured in
+# LibreOffice's rendering); a longer subtitle is set smaller, in two lines above the content
+# (at 18 pt its second line ran into the table's header).
+SUBTITLE_LINE_CHARS, SUBTITLE_SMALL_PT = 95, 14
+
+
+def subtitle_size(subtitle: str) -> int:
+    """The subtitle's point size: one line at SUBTITLE_PT, or two at SUBTITLE_SMALL_PT."""
+    return SUBTITLE_PT if len(subtitle) <= SUBTITLE_LINE_CHARS else SUBTITLE_SMALL_PT
 
 
 def _footer(page, meeting: Meeting, number: int, total: int) -> None:
@@ -375,6 +387,10 @@ def _draw_table(page, meeting: Meeting, slide: Slide) -> None:
            right={i for i, c in enumerate(columns) if c in NUMERIC})
 
 
+# The numbers slide: its table's rows, and room under it for a two-line note above the footer.
+NUMBERS_ROW, NUMBERS_NOTE_HEIGHT = 0.76, 0.6
+
+
 def _draw_numbers(page, meeting: Meeting, slide: Slide) -> None:
     """The month's headline numbers against last month and the same month last year."""
     header = ["", month_label(meeting.filters.start), month_label(meeting.previous.start),
@@ -397,12 +413,14 @@ def _draw_numbers(page, meeting: Meeting, slide: Slide) -> None:
 
     rows = [[n.label, text(n.kind, n.value), before(n, "previous"), changed(n, "previous"),
              before(n, "last_year"), changed(n, "last_year")] for n in meeting.numbers]
-    _table(page, header, rows, [2.7, 2.3, 1.85, 1.9, 1.85, 1.9], size=18, row_height=0.82,
-           right={1, 2, 3, 4, 5}, bold_columns={0, 1}, big={1: 26})
+    _table(page, header, rows, [2.7, 2.3, 1.85, 1.9, 1.85, 1.9], size=18,
+           row_height=NUMBERS_ROW, right={1, 2, 3, 4, 5}, bold_columns={0, 1}, big={1: 26})
     young = next((versus for n in meeting.numbers for versus in (n.vs_previous, n.vs_last_year)
                   if versus is not None and versus.too_young), None)
     if young is not None:
-        _text_box(page, MARGIN, 6.58, WIDTH - 2 * MARGIN, 0.34,
+        # two lines of 13 pt between the table and the footer: one line ran into the footer
+        table_end = CONTENT_TOP + NUMBERS_ROW * (len(rows) + 1)
+        _text_box(page, MARGIN, table_end + 0.05, WIDTH - 2 * MARGIN, NUMBERS_NOTE_HEIGHT,
                   f"Conversion: {month_label(meeting.filters.start)} is {young.young_note()}; "
                   "it is compared once its leads are 30 days old. ≤30 d / ≤90 d: won within "
                   "30 / 90 days of submission.", 13, color=GREY)

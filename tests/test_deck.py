@@ -127,6 +127,39 @@ def test_tables_and_charts_stay_above_the_footer(decks):
                 assert shape.left + shape.width <= prs.slide_width, title(slide)
 
 
+def test_the_numbers_slides_note_has_two_lines_of_room_above_the_footer(tmp_path):
+    """A young month's note wraps onto a second line at 13 pt: in a box of one line's height it
+    ran into the footer (seen in LibreOffice's rendering of the sample's October deck)."""
+    from tests.test_comparable import just_ended
+
+    content = meeting.build(just_ended(tmp_path), "2026-05", privacy=True)
+    prs = Presentation(io.BytesIO(deck.build(content)))
+    numbers = next(s for s in prs.slides if title(s) == "May 2026 in numbers")
+    (table,) = [s for s in numbers.shapes if s.has_table]
+    (note,) = [s for s in numbers.shapes
+               if s.has_text_frame and s.text_frame.text.startswith("Conversion: May 2026")]
+    table_end = table.top + sum(r.height for r in table.table.rows)
+    assert table_end <= note.top
+    assert note.top + note.height <= int(6.95 * 914400)
+    line = 13 / 72 * 1.2 * 914400  # a 13 pt line, in EMU
+    assert note.height >= 2 * line + 2 * int(0.05 * 914400)
+
+
+def test_a_long_subtitle_is_set_smaller_to_stay_above_the_content(decks):
+    """'Leads after a meeting' has a subtitle of two lines: at 18 pt its second line ran into
+    the table's header. Set at 14 pt, two lines (about 2 x 125 characters) fit its box."""
+    _, prs = decks[(), True]
+    sizes = {}
+    for slide in list(prs.slides)[1:]:
+        box = next(s for s in slide.shapes if s.has_text_frame and s.top == Inches(1.05))
+        text = box.text_frame.text
+        size = box.text_frame.paragraphs[0].runs[0].font.size.pt
+        sizes[title(slide).split(" (")[0]] = size
+        assert len(text) <= deck.SUBTITLE_LINE_CHARS or (size == 14 and len(text) <= 230), text
+        assert box.top + box.height <= Inches(deck.CONTENT_TOP)
+    assert sizes["Leads after a meeting"] == 14 and sizes["Conversion by lead type"] == 18
+
+
 def test_copied_table_rows_are_the_rows_formatted_cell_by_cell():
     """A table's rows are copies of a header and a body row of their stripe formatted once per
     deck, with their own text; the XML is the same as formatting every cell, for values that
