@@ -122,8 +122,15 @@ def change(kind: str, current, before) -> str | None:
     return f"{shown} ({diff / abs(float(before)):+.1%})".replace("%)", " %)")
 
 
+# The attendance file's roles (DATA_CONTRACT.md) as a slide reads them ("tech" read as code).
+ROLE_LABELS = {"tech": "Tech", "sales": "Sales rep"}
+
+
 def cell(column: str, value) -> str:
-    """A table cell's text: the column's kind decides (see KINDS), text stays as it is."""
+    """A table cell's text: the column's kind decides (see KINDS), text stays as it is; a role
+    reads in words."""
+    if column == "role" and value in ROLE_LABELS:
+        return ROLE_LABELS[value]
     return text(KINDS.get(column, "text"), value)
 
 

@@ -89,8 +89,10 @@ def test_the_meeting_slides_and_deck_show_the_people(company):
     (table,) = [shape.table for shape in here.shapes if shape.has_table]
     cells = [[c.text for c in r.cells] for r in table.rows]
     assert cells == [["Name", "Role", "Branch", "First time?"],
-                     ["Bo Park", "tech", "Boston", "First time!"],
-                     ["Ann Lee", "tech", "Boston", ""]]
+                     ["Bo Park", "Tech", "Boston", "First time!"],
+                     ["Ann Lee", "Tech", "Boston", ""]]
+    assert [meeting.cell("role", r) for r in ("tech", "sales", "other")] == [
+        "Tech", "Sales rep", "other"]  # a role in words; one the contract does not name as it is
     ready = next(s for s in prs.slides
                  if s.shapes.title.text_frame.text == "Ready for an optional meeting")
     (table,) = [shape.table for shape in ready.shapes if shape.has_table]
