@@ -738,7 +738,7 @@ def cohort_heatmap(frame: pd.DataFrame, note: str) -> go.Figure:
         height=max(DEFAULT_HEIGHT, TOP_MARGIN + 120 + 28 * len(cohorts)),
     )
     fig.add_trace(go.Heatmap(
-        z=[_nullable(row) for row in z.to_numpy().tolist()],
+        z=[_nullable(row) for row in shares],
         x=ages, y=[_month_label(m, " ") for m in cohorts],
         colorscale=HEATMAP_SCALE, zmin=0, zmax=1, xgap=2, ygap=2,
         text=[_share_labels(row) for row in shares], texttemplate="%{text}",

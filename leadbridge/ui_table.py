@@ -147,8 +147,8 @@ def table(frame: pd.DataFrame, page: str, name: str, filters: Filters | None, ke
           pick: bool = False, sort: dict[str, str] | None = None) -> pd.Series | None:
     """A table already in memory (a summary): a page of it at a time when long, its downloads
     written on click. With `sort` ({column: label}), a long table is sorted by the column chosen
-    before it is paged, a short one by the first. With `pick`, a row of the page can be selected (the box at its left):
-    returns that row, or None while none is."""
+    before it is paged, a short one by the first. With `pick`, a row of the page can be selected
+    (the box at its left): returns that row, or None while none is."""
     order = None
     sort = {c: label for c, label in (sort or {}).items() if c in frame.columns}
     if sort and len(frame) > PAGE_ROWS:
