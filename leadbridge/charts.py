@@ -67,6 +67,10 @@ SUBTITLE_WRAP = 100
 # Money ticks are short, "$120M" and "$1.2B" rather than "$120,000,000", so that they read on a
 # projector and leave the plot its width; the hover gives the exact amount.
 MONEY_AXIS = {"tickprefix": "$", "exponentformat": "B"}
+# An axis of dollars that go below zero (clawbacks, a simulation's differences): a prefix reads
+# "$-1000" there; d3's currency format puts the sign first, "-$1k" (SI units: rewards, not
+# billions).
+SIGNED_MONEY_AXIS = {"tickformat": "$~s"}
 RATE_AXIS = {"tickformat": ".0%"}
 COUNT_AXIS = {"tickformat": ",d"}
 
@@ -868,7 +872,7 @@ def reward_cost_by_month(frame: pd.DataFrame, note: str) -> go.Figure:
     )
     fig.update_layout(xaxis=_month_axis(x),
                       yaxis={"title": "Rewards paid", "zerolinecolor": "#555555",
-                             "zerolinewidth": 2, **MONEY_AXIS})
+                             "zerolinewidth": 2, **SIGNED_MONEY_AXIS})
     return fig
 
 

@@ -10,6 +10,7 @@ from leadbridge.charts import (
     BLUE,
     MONEY_AXIS,
     ORANGE,
+    SIGNED_MONEY_AXIS,
     VERMILLION,
     _all_zero,
     _cut_title,
@@ -71,7 +72,7 @@ def tech_difference(by_tech: pd.DataFrame, note: str, top: int = 25) -> go.Figur
                                                           df["actual_cost"], strict=True)),
     )
     fig.update_layout(
-        xaxis={"title": "Simulated minus paid", **MONEY_AXIS},
+        xaxis={"title": "Simulated minus paid", **SIGNED_MONEY_AXIS},
         yaxis={"title": None, "autorange": "reversed", "categoryorder": "array",
                "categoryarray": names, "type": "category", "gridcolor": "rgba(0,0,0,0)"},
     )

@@ -540,7 +540,8 @@ def test_reward_cost_stacks_reasons_and_keeps_clawbacks_below_zero():
         assert trace(fig, name).marker.pattern.fillmode == "overlay"
     assert trace(fig, "Lead won (clawed back)").marker.pattern.shape == "/"
     assert values(trace(fig, "Net reward cost").y) == [700.0, 0.0, -50.0]
-    assert fig.layout.yaxis.tickprefix == "$"
+    # below zero the ticks read "-$1k", not a prefix's "$-1000"
+    assert fig.layout.yaxis.tickformat == "$~s" and fig.layout.yaxis.tickprefix is None
     assert trace(fig, "Clawback - cancelled order").customdata[2] == (
         "Clawback - cancelled order: -$300 (2 clawbacks)")
 

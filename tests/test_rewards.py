@@ -619,6 +619,7 @@ def test_reward_charts_have_units_empty_states_and_show_names_as_text():
     assert "($ per tech)" in fig.layout.title.text
     assert list(fig.data[0].y) == ["Bob", "&lt;b&gt;Ann&lt;/b&gt;"]  # as text; Cy (no change) out
     assert list(fig.data[0].x) == [130.0, 25.0]
+    assert fig.layout.xaxis.tickformat == "$~s"  # "-$1k" below zero, not "$-1000"
     none = charts_rewards.tech_difference(by_tech.assign(difference=0.0), "No differences")
     assert none.layout.annotations[0].text == "No differences"
 
