@@ -41,6 +41,11 @@ BEHAVIOUR_NOTE = (
 )
 
 
+# The rule editor's choices in words; the cells keep the policy file's codes ("won", "margin").
+EVENT_WORDS = {"submitted": "Lead submitted", "won": "Lead won"}
+BASE_WORDS = {"revenue": "Revenue", "margin": "Gross margin"}
+
+
 def _money(label: str, help_text: str | None = None):
     return st.column_config.NumberColumn(label, format="dollar", help=help_text)
 
@@ -222,15 +227,17 @@ def _rules_editor(start: policy.Policy, branches: list[str], version: str) -> pd
     config = {
         "name": st.column_config.TextColumn("Rule", required=True),
         "event": st.column_config.SelectboxColumn("Pays when", options=list(policy.EVENTS),
-                                                  required=True),
+                                                  required=True, format_func=EVENT_WORDS.get),
         "amount": st.column_config.NumberColumn("Amount ($)", min_value=0, format="%.2f"),
         "percent": st.column_config.NumberColumn("Percent", min_value=0, format="%.2f %%",
                                                  help="Won rules: percent of the base"),
-        "base": st.column_config.SelectboxColumn("Of the", options=list(policy.BASES)),
+        "base": st.column_config.SelectboxColumn("Of the", options=list(policy.BASES),
+                                                 format_func=BASE_WORDS.get),
         "cap": st.column_config.NumberColumn("At most ($)", min_value=0, format="%.2f"),
         "min_revenue": st.column_config.NumberColumn("Min sale ($)", min_value=0, format="%.2f"),
         "lead_types": st.column_config.MultiselectColumn(
-            "Lead types", options=list(contract.LEAD_TYPES), help="Empty: every type"),
+            "Lead types", options=list(contract.LEAD_TYPES), help="Empty: every type",
+            format_func=lambda t: contract.LEAD_TYPE_LABELS.get(t, t)),
         "branches": st.column_config.MultiselectColumn(
             "Branches", options=branches, help="Empty: every branch"),
         "from": st.column_config.DateColumn("From"),

@@ -3,6 +3,7 @@ and a changed rule changes the what-if figures to the simulation's."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -113,6 +114,14 @@ def test_a_changed_rule_changes_the_what_if_figures(monkeypatch, sample_db):
     assert len(at.data_editor) == 1
     rules = at.data_editor[0].value
     assert rules["amount"].tolist() == [25.0, 100.0]
+    # the choices read in words ("Lead won", "Gross margin"); the cells keep the policy's codes
+    columns = json.loads(at.data_editor[0].proto.columns)
+    choices = {c: {o["value"]: o["label"] for o in columns[c]["type_config"]["options"]}
+               for c in ("event", "base", "lead_types")}
+    assert choices["event"] == {"submitted": "Lead submitted", "won": "Lead won"}
+    assert choices["base"] == {"revenue": "Revenue", "margin": "Gross margin"}
+    assert choices["lead_types"]["new_equipment"] == "New equipment"
+    assert rules["event"].tolist() == ["submitted", "won"]
     assert any("simulation keeps the techs' behaviour as it was" in i.value for i in at.info)
 
     # The what-if starts from another policy (as an upload does): $50 a lead, 3 % of the margin.
