@@ -31,7 +31,8 @@ events as (
         coalesce(h.updated_at, cast(h.recorded_at as date)),
         2,
         h.import_id,
-        'Status: ' || h.status,
+        -- the status as the tables show it ('Contacted'), the earlier one in the sentence below
+        'Status: ' || upper(left(h.status, 1)) || substr(h.status, 2),
         case when h.previous_status is null then 'first status in the CRM export'
             else 'was ' || h.previous_status end,
         null,
@@ -44,7 +45,7 @@ events as (
     from the_lead
     where contacted_at is not null
     union all
-    select closed_at, 4, 0, 'Closed: ' || status,
+    select closed_at, 4, 0, 'Closed: ' || upper(left(status, 1)) || substr(status, 2),
         case when status = 'lost' then coalesce(loss_reason, 'no reason given') end,
         case when status = 'won' then revenue end,
         (select import_id from outcome_file),

@@ -44,12 +44,12 @@ def test_a_leads_timeline_has_every_event_in_date_order_with_its_file(story):
               for r in frame.itertuples()]
     assert events == [
         ("2026-03-02", "Submitted", "Ann Lee · Upgrade · Acme Dental", "leads.csv"),
-        ("2026-03-04", "Status: contacted", "first status in the CRM export",
+        ("2026-03-04", "Status: Contacted", "first status in the CRM export",
          "outcomes-march.csv"),
         ("2026-03-04", "First contact", None, "outcomes-april.csv"),
         ("2026-03-15", "Reward paid", "T1 · Lead submitted", "payouts.csv"),
-        ("2026-04-10", "Status: won", "was contacted", "outcomes-april.csv"),
-        ("2026-04-10", "Closed: won", None, "outcomes-april.csv"),
+        ("2026-04-10", "Status: Won", "was contacted", "outcomes-april.csv"),
+        ("2026-04-10", "Closed: Won", None, "outcomes-april.csv"),
         ("2026-04-30", "Reward paid", "T1 · Lead won", "payouts.csv"),
     ]
     assert frame["amount"].dropna().tolist() == [25, 5000, 150]
@@ -58,7 +58,7 @@ def test_a_leads_timeline_has_every_event_in_date_order_with_its_file(story):
 def test_a_lost_lead_says_why_and_privacy_drops_the_money(story):
     frame = timeline.lead_timeline(story, "L2", privacy=True)
     assert "amount" not in frame.columns
-    closed = frame[frame["event"] == "Closed: lost"].iloc[0]
+    closed = frame[frame["event"] == "Closed: Lost"].iloc[0]
     assert closed["detail"] == "No need"
 
 
@@ -74,8 +74,8 @@ def test_the_command_prints_the_same_timeline(story, db_file, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Lead L1"
     assert out[1] == "2026-03-02  Submitted  Ann Lee · Upgrade · Acme Dental  (from leads.csv)"
-    assert out[5] == "2026-04-10  Status: won  was contacted  (from outcomes-april.csv)"
-    assert out[6] == "2026-04-10  Closed: won  $5,000.00  (from outcomes-april.csv)"
+    assert out[5] == "2026-04-10  Status: Won  was contacted  (from outcomes-april.csv)"
+    assert out[6] == "2026-04-10  Closed: Won  $5,000.00  (from outcomes-april.csv)"
     assert len(out) == 8
     assert cli.main(["lead", "L9", "--db", str(db_file)]) == cli.EXIT_FAILED
     assert "no lead 'L9'" in capsys.readouterr().err
