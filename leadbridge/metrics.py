@@ -159,7 +159,7 @@ PER_PERSON_DIMENSIONS: dict[str, tuple[str, ...]] = {
 # queries/ applies lb_in_scope itself (tests/test_scope.py checks both).
 UNSCOPED_QUERIES = frozenset({
     "as_of", "import_history", "last_import", "rejects", "superseded", "dq_orphan_outcomes",
-    "rejects_count", "superseded_count", "skipped",
+    "rejects_count", "superseded_count", "skipped", "rejected_status_words",
 })
 
 

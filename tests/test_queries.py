@@ -121,6 +121,7 @@ QUERIES = {
     "rejects": (["import_id", "file", "table", "row", "column", "value", "reason", "raw_row"],
                 None),
     "rejects_count": (["rejects", "rows", "imports"], "one"),
+    "rejected_status_words": (["word", "rows"], ["word"]),
     "skipped": (["import_id", "file", "row", "reason", "line"], ["import_id", "row"]),
     "superseded_count": (["rows"], "one"),
     "superseded": (["import_id", "file", "table", "row", "key", "replaced_by_row"],
