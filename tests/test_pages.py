@@ -277,6 +277,10 @@ def test_the_conversion_tables_follow_the_period(open_app, sample_db):
     assert by_type.columns[0] == "lead_type"
     assert set(by_type["lead_type"]) <= set(contract.LEAD_TYPE_LABELS.values())
     assert "New equipment" in set(by_type["lead_type"])
+    # in the order of the lead-type chart beside it (the contract's), not alphabetical
+    labels = list(contract.LEAD_TYPE_LABELS.values())
+    ranks = [labels.index(t) for t in by_type["lead_type"]]
+    assert ranks == sorted(ranks) and by_type["lead_type"].iloc[0] == "Upgrade"
 
 
 def test_revenue_of_one_branch_matches_the_report(open_app, sample_db):
