@@ -951,9 +951,11 @@ def describe(result: ImportResult) -> str:
     if result.error:
         return f"{result.file}: REFUSED - {result.error}"
     verb = "would import" if result.dry_run else "imported"
-    line = (f"{result.file}: {verb} as {result.table}: read {result.read}, inserted {result.inserted}, "
-            f"updated {result.updated}, unchanged {result.unchanged}, superseded {result.superseded}, "
-            f"rejected {result.rejected}, skipped {result.skipped}")
+    # counts with separators, as on the Data page ("read 1,009,110"); --format json for tools
+    line = (f"{result.file}: {verb} as {result.table}: read {result.read:,}, "
+            f"inserted {result.inserted:,}, updated {result.updated:,}, "
+            f"unchanged {result.unchanged:,}, superseded {result.superseded:,}, "
+            f"rejected {result.rejected:,}, skipped {result.skipped:,}")
     if result.ignored:
         line += f" (ignored columns: {', '.join(result.ignored)})"
     if result.mapping_id:

@@ -182,3 +182,14 @@ def test_history_lists_imports(capsys, write, db_file):
     assert header.split()[:3] == ["import_id", "imported_at", "file"]
     assert newest.split()[0] == "2" and oldest.split()[0] == "1"
     assert "leads.csv" in newest and "sha256" not in header
+
+
+def test_the_summary_counts_have_separators():
+    """At 1M the line read 'read 1009110, inserted 1009105'; as on the Data page: '1,009,110'."""
+    from leadbridge import importer
+
+    result = importer.ImportResult(file="leads.csv", table="leads", read=1_009_110,
+                                   inserted=1_009_105, rejected=4, superseded=1)
+    assert importer.describe(result) == (
+        "leads.csv: imported as leads: read 1,009,110, inserted 1,009,105, updated 0, "
+        "unchanged 0, superseded 1, rejected 4, skipped 0")

@@ -285,10 +285,11 @@ def test_sample_accounting_and_rejects_are_the_real_ones(tmp_path, capsys):
     output = capsys.readouterr().out
     real = {}
     for line in output.splitlines():
-        found = re.match(r"(\S+): imported as (\w+): read (\d+), inserted (\d+), updated (\d+), "
-                         r"unchanged (\d+), superseded (\d+), rejected (\d+), skipped (\d+)", line)
+        found = re.match(r"(\S+): imported as (\w+): read ([\d,]+), inserted ([\d,]+), "
+                         r"updated ([\d,]+), unchanged ([\d,]+), superseded ([\d,]+), "
+                         r"rejected ([\d,]+), skipped ([\d,]+)", line)
         if found:
-            real[found.group(1)] = [found.group(2), *found.groups()[2:]]
+            real[found.group(1)] = [found.group(2), *(n.replace(",", "") for n in found.groups()[2:])]
     rows = tables(section(DOC, "### 6.8 "))[0]
     assert {r[0]: [r[1], *(c.replace(",", "") for c in r[2:])] for r in rows} == real
     for line in _block_after("The first import of the sample data rejects").splitlines():
