@@ -224,11 +224,6 @@ def _lead_type_label(value) -> str:
     return contract.LEAD_TYPE_LABELS.get(str(value), str(value).replace("_", " ").capitalize())
 
 
-def _lead_type_rank(value) -> int:
-    order = list(contract.LEAD_TYPE_LABELS)
-    return order.index(value) if value in order else len(order)
-
-
 def _values(frame: pd.DataFrame, label: str) -> list[str]:
     """The dimension values to show: lead types by their labels, missing values named."""
     if label == "lead type":
@@ -646,7 +641,7 @@ def _dimension_rows(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     """The frame with a `_value` column to show, lead types in their fixed order."""
     df = frame.assign(_value=_values(frame, label))
     if label == "lead type":
-        df = df.assign(_rank=[_lead_type_rank(v) for v in df["dimension_value"]])
+        df = df.assign(_rank=[contract.lead_type_rank(v) for v in df["dimension_value"]])
         df = df.sort_values(["_rank", "_value"])
     return df
 

@@ -218,6 +218,14 @@ LEAD_TYPE_LABELS = {
     "other": "Other",
 }
 
+
+
+def lead_type_rank(value) -> int:
+    """A lead type's place in LEAD_TYPES, the order of every lead-type chart and table; a type
+    not in the contract comes last."""
+    return LEAD_TYPES.index(value) if value in LEAD_TYPES else len(LEAD_TYPES)
+
+
 LEAD_TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "upgrade": ("upgrade", "upsell", "model upgrade", "up sell", "upgrade opportunity"),
     "new_equipment": ("new equipment", "new unit", "replacement", "equipment sale", "new_equipment",

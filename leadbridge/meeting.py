@@ -388,7 +388,7 @@ def build(con, month: str, branches=(), privacy: bool = True, lists: bool = True
         closed=None,
         awaiting=None,
         speed=_slowest_first(found["speed"]),
-        by_type=_in_type_order(found["by_type"]),
+        by_type=in_type_order(found["by_type"]),
         trend=found["trend"],
         closed_won=int(sizes["closed_won"]),
         closed_lost=int(sizes["closed_lost"]),
@@ -621,9 +621,8 @@ def _slowest_first(frame: pd.DataFrame) -> pd.DataFrame:
             .drop(columns=["_m", "_p"]).reset_index(drop=True))
 
 
-def _in_type_order(frame: pd.DataFrame) -> pd.DataFrame:
+def in_type_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Lead types in the contract's order (the order of every lead-type chart)."""
-    order = list(contract.LEAD_TYPE_LABELS)
-    rank = [order.index(v) if v in order else len(order) for v in frame["dimension_value"]]
+    rank = [contract.lead_type_rank(v) for v in frame["dimension_value"]]
     return (frame.assign(_rank=rank).sort_values(["_rank", "dimension_value"])
             .drop(columns="_rank").reset_index(drop=True))

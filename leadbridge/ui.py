@@ -598,9 +598,7 @@ def dimension_table(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     if dimension == "lead_type":
         # in the contract's order, as every lead-type chart beside the table draws them (the
         # table read alphabetically: 'Additional site' first, 'Upgrade' last)
-        order = list(contract.LEAD_TYPE_LABELS)
-        frame = frame.assign(_rank=[order.index(v) if v in order else len(order) for v in values])
-        frame = frame.sort_values("_rank", kind="stable").drop(columns="_rank")
+        frame = meeting.in_type_order(frame)
         values = frame["dimension_value"].map(lead_type_label)
     return frame.drop(columns="dimension_value").assign(**{dimension: values})[
         [dimension, *[c for c in frame.columns if c != "dimension_value"]]]

@@ -237,7 +237,7 @@ def _rules_editor(start: policy.Policy, branches: list[str], version: str) -> pd
         "min_revenue": st.column_config.NumberColumn("Min sale ($)", min_value=0, format="%.2f"),
         "lead_types": st.column_config.MultiselectColumn(
             "Lead types", options=list(contract.LEAD_TYPES), help="Empty: every type",
-            format_func=lambda t: contract.LEAD_TYPE_LABELS.get(t, t)),
+            format_func=ui.lead_type_label),
         "branches": st.column_config.MultiselectColumn(
             "Branches", options=branches, help="Empty: every branch"),
         "from": st.column_config.DateColumn("From"),
